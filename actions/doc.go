@@ -1,0 +1,36 @@
+// Package actions defines typed server actions: Go functions that a form,
+// an htmx request, a JSON client or other Go code can call, each through
+// the same five seams.
+//
+// # The five seams
+//
+// Every call runs, in order:
+//
+//  1. parse: the body is decoded into the action's input struct (forms with
+//     gorilla/schema, JSON with encoding/json) and validated with
+//     go-playground/validator. Decode and validation errors share one key
+//     space: the form's field names, such as "items.0.qty".
+//  2. authorize: the action's policy sees the [Principal] and the input
+//     before anything is read or written.
+//  3. mutate: the action's function runs. It may return field errors of its
+//     own with [Invalid], set a redirect with [Redirect], a message with
+//     [SetMessage], cookies with [SetCookie], and record tags and paths to
+//     revalidate with [RevalidateTag] and [RevalidatePath].
+//  4. revalidate: the recorded tags and paths reach the registry's
+//     [Revalidator], only when the mutation succeeded.
+//  5. return: the caller gets a [Result] (over HTTP) or the output and an
+//     error (from [Action.Call]).
+//
+// # Registries and IDs
+//
+// Actions are registered on a [Registry], a value with no package-level
+// state, so two apps can share a process. On the wire an action is known
+// only by its ID: an HMAC of its name under the app's secret, stable across
+// restarts and instances and unguessable without the secret.
+//
+// # Bound arguments
+//
+// Values fixed at render time (the ID of the project an Archive button acts
+// on) travel in a hidden field sealed with AES-GCM under a key derived from
+// the secret and bound to the action ID. See [Bound] and [Handler.Seal].
+package actions

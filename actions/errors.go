@@ -1,0 +1,138 @@
+package actions
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Kind classifies an error. Packages that speak HTTP map each kind to one
+// status in one place; callers match errors by kind, never by text.
+type Kind uint8
+
+// The kinds of error an action call can end with.
+const (
+	KindInternal        Kind = iota // a bug or an outage: logged in full, shown as a digest
+	KindInvalid                     // the input broke a rule; field errors say which
+	KindUnauthenticated             // no principal, and the action needs one
+	KindForbidden                   // the principal may not do this
+	KindNotFound                    // what the input names does not exist
+	KindConflict                    // the input clashes with the current state
+	KindMalformed                   // the request cannot be read: bad ID, tampered seal, bad syntax
+	KindUnknownAction               // a well-formed ID that no action here carries (an older deploy)
+	KindTooLarge                    // the body is over the action's limit
+	KindUnsupportedMedia            // the body's content type is not one actions read
+)
+
+var kindNames = [...]string{
+	KindInternal:         "internal",
+	KindInvalid:          "invalid",
+	KindUnauthenticated:  "unauthenticated",
+	KindForbidden:        "forbidden",
+	KindNotFound:         "not_found",
+	KindConflict:         "conflict",
+	KindMalformed:        "malformed",
+	KindUnknownAction:    "unknown_action",
+	KindTooLarge:         "too_large",
+	KindUnsupportedMedia: "unsupported_media_type",
+}
+
+// String returns the kind's stable, snake_case name, as used in logs and
+// JSON bodies.
+func (k Kind) String() string {
+	if int(k) < len(kindNames) {
+		return kindNames[k]
+	}
+	return fmt.Sprintf("kind(%d)", k)
+}
+
+// Error is the one error type of formwork. Message is safe to show to the
+// user; Err, the cause, is logged and never shown in production.
+type Error struct {
+	Kind    Kind
+	Message string            // user-safe; empty means the kind's generic words
+	Fields  map[string]string // field errors, keyed by form field name
+	Err     error             // the cause, for logs
+}
+
+func (e *Error) Error() string {
+	msg := e.Message
+	if msg == "" {
+		msg = e.Kind.String()
+	}
+	if len(e.Fields) > 0 {
+		msg = fmt.Sprintf("%s (%d field errors)", msg, len(e.Fields))
+	}
+	if e.Err != nil {
+		return msg + ": " + e.Err.Error()
+	}
+	return msg
+}
+
+// Unwrap returns the cause.
+func (e *Error) Unwrap() error { return e.Err }
+
+// Is reports whether target is an *Error of the same kind, so that
+// errors.Is(err, actions.ErrForbidden) matches any forbidden error.
+func (e *Error) Is(target error) bool {
+	t, ok := target.(*Error)
+	return ok && t.Kind == e.Kind && t.Message == "" && t.Fields == nil && t.Err == nil
+}
+
+// Sentinel errors, one per kind, for policies and mutations to return and
+// for callers to match with errors.Is.
+var (
+	ErrUnauthenticated = &Error{Kind: KindUnauthenticated}
+	ErrForbidden       = &Error{Kind: KindForbidden}
+	ErrNotFound        = &Error{Kind: KindNotFound}
+)
+
+// Errorf returns an *Error of the given kind whose message, shown to the
+// user, is formatted from format and args.
+func Errorf(kind Kind, format string, args ...any) error {
+	return &Error{Kind: kind, Message: fmt.Sprintf(format, args...)}
+}
+
+// Invalid returns an error that sends the form back with the given field
+// errors, as if validation had found them. Keys are form field names.
+//
+//	if taken {
+//		return out, actions.Invalid(map[string]string{"email": "This email is already taken."})
+//	}
+func Invalid(fields map[string]string) error {
+	return &Error{Kind: KindInvalid, Fields: fields}
+}
+
+// KindOf returns the kind of err: the kind of the first *Error in its chain,
+// or KindInternal.
+func KindOf(err error) Kind {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Kind
+	}
+	return KindInternal
+}
+
+// userMessage returns the words shown to a user for kind.
+func userMessage(kind Kind) string {
+	switch kind {
+	case KindInvalid:
+		return "Please correct the errors below."
+	case KindUnauthenticated:
+		return "Please sign in to continue."
+	case KindForbidden:
+		return "You do not have permission to do that."
+	case KindNotFound:
+		return "That no longer exists."
+	case KindConflict:
+		return "That conflicts with a change made elsewhere; reload and try again."
+	case KindMalformed:
+		return "The request could not be read."
+	case KindUnknownAction:
+		return "This form is out of date; reload and try again."
+	case KindTooLarge:
+		return "The submission is too large."
+	case KindUnsupportedMedia:
+		return "The submission's format is not supported."
+	}
+	return "Something went wrong on our side."
+}

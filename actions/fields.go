@@ -1,0 +1,142 @@
+package actions
+
+import (
+	"fmt"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Field describes one form field of an action's input.
+type Field struct {
+	// Name is the form field name, with a dot between nested names and no
+	// index for slice elements: "items.qty" stands for "items.0.qty",
+	// "items.1.qty" and so on.
+	Name      string `json:"name"`
+	Type      string `json:"type"`            // the Go type
+	Rules     string `json:"rules,omitempty"` // the validate tag
+	Repeated  bool   `json:"repeated,omitempty"`
+	Sensitive bool   `json:"sensitive,omitempty"`
+	Bound     bool   `json:"bound,omitempty"`
+	File      bool   `json:"file,omitempty"`
+
+	kind  reflect.Kind
+	index []int // for top-level fields
+}
+
+// Kind returns the field's reflect kind, after pointers: reflect.String,
+// reflect.Int64, reflect.Bool, reflect.Struct (for time.Time) and so on.
+func (f Field) Kind() reflect.Kind { return f.kind }
+
+// Rule returns the parameter of the named validator rule and whether the
+// field has it: Rule("max") on "required,max=80" returns "80", true.
+func (f Field) Rule(name string) (string, bool) {
+	for r := range strings.SplitSeq(f.Rules, ",") {
+		k, v, _ := strings.Cut(r, "=")
+		if k == name {
+			return v, true
+		}
+	}
+	return "", false
+}
+
+var (
+	fileType = reflect.TypeFor[File]()
+	timeType = reflect.TypeFor[time.Time]()
+)
+
+// formName returns the form name of a struct field, as gorilla/schema (with
+// the "form" tag) and the validator (through the registry's tag function)
+// both see it, or "" for a skipped field.
+func formName(f reflect.StructField) string {
+	tag, _, _ := strings.Cut(f.Tag.Get("form"), ",")
+	switch tag {
+	case "-":
+		return ""
+	case "":
+		return f.Name
+	}
+	return tag
+}
+
+// describe lists the form fields of struct type t.
+func describe(t reflect.Type) ([]Field, error) {
+	if t.Kind() != reflect.Struct {
+		return nil, fmt.Errorf("input type %v is not a struct", t)
+	}
+	var out []Field
+	var walk func(t reflect.Type, prefix string, repeated bool, top bool) error
+	walk = func(t reflect.Type, prefix string, repeated, top bool) error {
+		for i := range t.NumField() {
+			sf := t.Field(i)
+			if !sf.IsExported() {
+				continue
+			}
+			name := formName(sf)
+			if name == "" {
+				continue
+			}
+			ft := sf.Type
+			for ft.Kind() == reflect.Pointer {
+				ft = ft.Elem()
+			}
+			f := Field{Name: prefix + name, Type: sf.Type.String(), Rules: sf.Tag.Get("validate"), Repeated: repeated, kind: ft.Kind()}
+			if top {
+				f.index = sf.Index
+			}
+			switch {
+			case ft == fileType:
+				if !top {
+					return fmt.Errorf("file field %s must be a top-level field", f.Name)
+				}
+				f.File = true
+			case ft == timeType:
+			case ft.Kind() == reflect.Struct:
+				if err := walk(ft, f.Name+".", repeated, false); err != nil {
+					return err
+				}
+				continue
+			case ft.Kind() == reflect.Slice && ft.Elem().Kind() == reflect.Struct && ft.Elem() != timeType:
+				if err := walk(ft.Elem(), f.Name+".", true, false); err != nil {
+					return err
+				}
+				continue
+			case ft.Kind() == reflect.Slice:
+				f.Repeated = true
+				f.kind = ft.Elem().Kind()
+			}
+			out = append(out, f)
+		}
+		return nil
+	}
+	if err := walk(t, "", false, true); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// fieldPattern drops numeric path segments: "items.0.qty" → "items.qty".
+func fieldPattern(name string) string {
+	if !strings.ContainsRune(name, '.') {
+		return name
+	}
+	parts := strings.Split(name, ".")
+	keep := parts[:0]
+	for _, p := range parts {
+		if _, err := strconv.Atoi(p); err != nil {
+			keep = append(keep, p)
+		}
+	}
+	return strings.Join(keep, ".")
+}
+
+// File is an uploaded file, for an input field of type *File in a
+// multipart form. Its content is held in memory, within the action's body
+// limit.
+type File struct {
+	Filename    string
+	ContentType string
+	Size        int64
+	Content     []byte
+}

@@ -1,0 +1,77 @@
+package actions
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+)
+
+// Status says how an action call ended.
+type Status string
+
+// The three ways a call ends.
+const (
+	StatusOK      Status = "ok"      // the mutation ran and succeeded
+	StatusInvalid Status = "invalid" // the input was refused; Fields and Error say why
+	StatusFailed  Status = "failed"  // anything else; Kind says what
+)
+
+// Result is what an action call over HTTP produced. Server code turns it
+// into a response whose shape depends on the caller, and views render a
+// form from it.
+type Result struct {
+	Action string // the action's name; empty when the ID named no action
+	ID     string // the action ID as submitted
+
+	Status Status
+	Kind   Kind // for StatusInvalid and StatusFailed
+	Out    any  // the mutation's output, for StatusOK
+
+	Fields   map[string]string // field errors keyed by form field name
+	Error    string            // a form-level error, safe to show
+	Message  string            // a message for the user after success
+	Redirect string            // where to send the caller after success
+	// FullReload asks htmx callers for a full page load (HX-Redirect).
+	FullReload bool
+	// Values are the submitted values, to refill the form. Sensitive fields
+	// and formwork's own fields are never among them.
+	Values url.Values
+	// Digest identifies an internal error in the logs, for the user to
+	// quote. It is set for KindInternal only.
+	Digest string
+	// Err is the full error, for logs; never shown in production.
+	Err error
+	// Cookies set by the mutation, for whatever response leaves.
+	Cookies []*http.Cookie
+}
+
+// OK reports whether the call succeeded.
+func (r *Result) OK() bool { return r != nil && r.Status == StatusOK }
+
+// For reports whether r is the result of the action with the given ID, so
+// that a page with several forms shows each its own result.
+func (r *Result) For(id string) bool { return r != nil && r.ID == id && r.Action != "" }
+
+// MarshalJSON writes the result as JSON clients see it: ok, status, and
+// whichever of out, kind, fields, error, message, redirect and digest apply.
+func (r *Result) MarshalJSON() ([]byte, error) {
+	type wire struct {
+		OK       bool              `json:"ok"`
+		Status   Status            `json:"status"`
+		Kind     string            `json:"kind,omitempty"`
+		Out      any               `json:"out,omitempty"`
+		Fields   map[string]string `json:"fields,omitempty"`
+		Error    string            `json:"error,omitempty"`
+		Message  string            `json:"message,omitempty"`
+		Redirect string            `json:"redirect,omitempty"`
+		Digest   string            `json:"digest,omitempty"`
+	}
+	w := wire{OK: r.OK(), Status: r.Status, Fields: r.Fields, Error: r.Error,
+		Message: r.Message, Redirect: r.Redirect, Digest: r.Digest}
+	if r.Status == StatusOK {
+		w.Out = r.Out
+	} else {
+		w.Kind = r.Kind.String()
+	}
+	return json.Marshal(w)
+}

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs what the tests and benchmarks need when it is missing: Debian's
+# chromium (browser tests) and wrk (load benchmark). Versions are pinned to
+# the Debian 12 security line; when the archive has moved past the pin, the
+# current package of the same line is installed and a warning printed.
+set -euo pipefail
+CHROMIUM_VERSION=156.0.8078.79-1~deb12u1
+WRK_VERSION=4.1.0-3+b2
+
+need=()
+command -v chromium >/dev/null 2>&1 || need+=("chromium=$CHROMIUM_VERSION")
+if [ "${1:-}" = "bench" ]; then
+  command -v wrk >/dev/null 2>&1 || need+=("wrk=$WRK_VERSION")
+fi
+[ ${#need[@]} -eq 0 ] && exit 0
+
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+if ! $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}"; then
+  echo "setup: pinned versions unavailable (${need[*]}); installing the archive's current ones" >&2
+  $SUDO apt-get install -y -qq --no-install-recommends "${need[@]%%=*}"
+fi
