@@ -3,8 +3,8 @@ package actions
 import (
 	"context"
 	"errors"
-	"maps"
 	"fmt"
+	"maps"
 	"net/url"
 	"reflect"
 	"runtime/debug"

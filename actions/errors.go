@@ -11,16 +11,16 @@ type Kind uint8
 
 // The kinds of error an action call can end with.
 const (
-	KindInternal        Kind = iota // a bug or an outage: logged in full, shown as a digest
-	KindInvalid                     // the input broke a rule; field errors say which
-	KindUnauthenticated             // no principal, and the action needs one
-	KindForbidden                   // the principal may not do this
-	KindNotFound                    // what the input names does not exist
-	KindConflict                    // the input clashes with the current state
-	KindMalformed                   // the request cannot be read: bad ID, tampered seal, bad syntax
-	KindUnknownAction               // a well-formed ID that no action here carries (an older deploy)
-	KindTooLarge                    // the body is over the action's limit
-	KindUnsupportedMedia            // the body's content type is not one actions read
+	KindInternal         Kind = iota // a bug or an outage: logged in full, shown as a digest
+	KindInvalid                      // the input broke a rule; field errors say which
+	KindUnauthenticated              // no principal, and the action needs one
+	KindForbidden                    // the principal may not do this
+	KindNotFound                     // what the input names does not exist
+	KindConflict                     // the input clashes with the current state
+	KindMalformed                    // the request cannot be read: bad ID, tampered seal, bad syntax
+	KindUnknownAction                // a well-formed ID that no action here carries (an older deploy)
+	KindTooLarge                     // the body is over the action's limit
+	KindUnsupportedMedia             // the body's content type is not one actions read
 )
 
 var kindNames = [...]string{

@@ -3,7 +3,6 @@ package actions
 import (
 	"fmt"
 	"reflect"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -124,7 +123,7 @@ func fieldPattern(name string) string {
 	parts := strings.Split(name, ".")
 	keep := parts[:0]
 	for _, p := range parts {
-		if _, err := strconv.Atoi(p); err != nil {
+		if p == "" || strings.Trim(p, "0123456789") != "" {
 			keep = append(keep, p)
 		}
 	}

@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"net/url"
 	"reflect"
+	"strconv"
 	"strings"
 
 	"github.com/gorilla/schema"
@@ -286,12 +287,18 @@ func (r *Registry) decodeForm(c *core, values url.Values, files map[string]*File
 		if strings.HasPrefix(k, "_") {
 			continue // formwork's own fields, and reserved names
 		}
+		if err := r.checkKey(k); err != nil {
+			return nil, err
+		}
 		f, ok := c.Field(k)
-		if ok && f.Bound {
+		if !ok {
+			return nil, malformed("The form has an unknown field %.60q.", k)
+		}
+		if f.Bound {
 			return nil, malformed("The field %q is bound to the form and cannot be sent.", k)
 		}
 		clean[k] = vs
-		if !ok || f.Sensitive {
+		if f.Sensitive {
 			continue
 		}
 		if res.Values == nil {
@@ -306,7 +313,7 @@ func (r *Registry) decodeForm(c *core, values url.Values, files map[string]*File
 	maps.Copy(clean, bound)
 	in := c.newIn()
 	p := &payload{in: in}
-	if err := r.decoder.Decode(in, clean); err != nil {
+	if err := r.safeDecode(in, clean); err != nil {
 		var me schema.MultiError
 		if !errors.As(err, &me) {
 			return nil, malformed("The form does not decode.")
@@ -341,6 +348,33 @@ func (r *Registry) decodeForm(c *core, values url.Values, files map[string]*File
 		}
 	}
 	return p, nil
+}
+
+// checkKey refuses a field name that gorilla/schema must never see: empty
+// segments, and slice indices that are signed, padded or over the limit.
+func (r *Registry) checkKey(k string) error {
+	for seg := range strings.SplitSeq(k, ".") {
+		if seg == "" {
+			return malformed("The form has a malformed field name %.60q.", k)
+		}
+		if c := seg[0]; c == '-' || c == '+' || ('0' <= c && c <= '9') {
+			n, err := strconv.Atoi(seg)
+			if err != nil || n < 0 || n >= r.maxSlice || strconv.Itoa(n) != seg {
+				return malformed("The field %.60q has an index out of range.", k)
+			}
+		}
+	}
+	return nil
+}
+
+// safeDecode runs the schema decoder, turning a panic in it into an error.
+func (r *Registry) safeDecode(in any, values url.Values) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("schema panic: %v", v)
+		}
+	}()
+	return r.decoder.Decode(in, values)
 }
 
 // openBound opens sealed bound arguments for c, which are bound to the

@@ -58,6 +58,7 @@ type Registry struct {
 	revalidator Revalidator
 	validate    *validator.Validate
 	decoder     *schema.Decoder
+	maxSlice    int
 
 	mu      sync.RWMutex
 	byID    map[string]*core
@@ -108,6 +109,7 @@ func NewRegistry(cfg Config) (*Registry, error) {
 	r.decoder.SetAliasTag("form")
 	r.decoder.IgnoreUnknownKeys(false)
 	r.decoder.MaxSize(maxSlice)
+	r.maxSlice = maxSlice
 	r.decoder.RegisterConverter(time.Time{}, convertTime)
 	return r, nil
 }
