@@ -26,6 +26,7 @@ import (
 const (
 	FieldAction = "_action" // the action ID; the form's first field
 	FieldBound  = "_bound"  // the sealed bound arguments
+	FieldForm   = "_form"   // the DOM id of the form, so that its result finds it
 )
 
 // HeaderBound carries sealed bound arguments for JSON callers, whose body
@@ -282,6 +283,7 @@ func (r *Registry) parseJSON(c *core, body *limitedBody, sealed string, res *Res
 
 // decodeForm decodes form values and files into a new input.
 func (r *Registry) decodeForm(c *core, values url.Values, files map[string]*File, res *Result) (*payload, error) {
+	res.Form = values.Get(FieldForm)
 	clean := make(url.Values, len(values))
 	for k, vs := range values {
 		if strings.HasPrefix(k, "_") {

@@ -22,6 +22,7 @@ const (
 type Result struct {
 	Action string // the action's name; empty when the ID named no action
 	ID     string // the action ID as submitted
+	Form   string // the DOM id of the submitting form, when it sent one
 
 	Status Status
 	Kind   Kind // for StatusInvalid and StatusFailed
