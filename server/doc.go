@@ -1,0 +1,32 @@
+// Package server is the HTTP side of formwork: page routes whose forms post
+// back to them, the action endpoint, and the middleware every request goes
+// through.
+//
+// # Pages
+//
+// [Server.Page] registers a page: GET renders it, and POST runs the action
+// its form names and renders the same page with the [actions.Result]. The
+// page is rendered by one function; what leaves depends on who called:
+//
+//   - a plain browser gets a 303 after success (with the action's message
+//     as a one-time flash), or the whole page with the errors shown;
+//   - htmx (the HX-Request header) gets the form's fragment, cut from the
+//     same render, or HX-Location / HX-Redirect after success;
+//   - a JSON client (Accept prefers application/json) gets the Result as JSON.
+//
+// Callers that are not a page post to /_actions/{id}.
+//
+// # Safety
+//
+// Unsafe requests from other origins are refused with 403 by
+// [http.CrossOriginProtection] (Origin: null included). Redirect targets are
+// same-origin paths, or absolute URLs whose origin is on an allowlist;
+// nothing is derived from Host. Internal errors reach users as a digest that
+// the log line carries too; development mode shows the detail. Responses are
+// rendered to a buffer first: half a response is never written.
+//
+// # Running
+//
+// [NewHTTPServer] sets timeouts, and [Run] serves until its context ends,
+// then lets requests in flight finish.
+package server

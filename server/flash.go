@@ -1,0 +1,31 @@
+package server
+
+import (
+	"net/http"
+
+	"github.com/formwork-dev/formwork/actions"
+)
+
+const flashCookie = "fw_flash"
+
+// setFlash sets a one-time message, sealed so that nobody else can plant
+// words on our pages.
+func (s *Server) setFlash(w http.ResponseWriter, msg string) {
+	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: s.cfg.Actions.Seal("flash", []byte(msg)),
+		Path: "/", MaxAge: 60, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+}
+
+// takeFlash reads and clears the flash, as a message-only result.
+func (s *Server) takeFlash(w http.ResponseWriter, r *http.Request) *actions.Result {
+	c, err := r.Cookie(flashCookie)
+	if err != nil {
+		return nil
+	}
+	http.SetCookie(w, &http.Cookie{Name: flashCookie, Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+	msg, err := s.cfg.Actions.Open("flash", c.Value)
+	if err != nil {
+		return nil
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	return &actions.Result{Status: actions.StatusOK, Message: string(msg)}
+}
