@@ -1,0 +1,489 @@
+package server_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/textproto"
+	"net/url"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/formwork-dev/formwork/server"
+	"github.com/formwork-dev/formwork/views"
+)
+
+var callers = []struct {
+	name   string
+	caller server.Caller
+}{{"browser", server.Browser}, {"htmx", server.HTMX}, {"json", server.JSON}}
+
+func jsonBody(t *testing.T, s string) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal([]byte(s), &m); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, s)
+	}
+	return m
+}
+
+func TestSuccessWithRedirect(t *testing.T) {
+	for _, c := range callers {
+		t.Run(c.name, func(t *testing.T) {
+			a := newApp(t, false)
+			resp, body := a.do(t, call{body: a.saveForm(url.Values{"title": {"go"}}), user: "ann", caller: c.caller})
+			switch c.caller {
+			case server.Browser:
+				if resp.StatusCode != 303 || resp.Header.Get("Location") != "/done" {
+					t.Fatalf("got %d %q", resp.StatusCode, resp.Header.Get("Location"))
+				}
+			case server.HTMX:
+				if resp.StatusCode != 200 || resp.Header.Get("HX-Location") != "/done" {
+					t.Fatalf("got %d HX-Location %q", resp.StatusCode, resp.Header.Get("HX-Location"))
+				}
+			case server.JSON:
+				m := jsonBody(t, body)
+				if resp.StatusCode != 200 || m["ok"] != true || m["redirect"] != "/done" {
+					t.Fatalf("got %d %s", resp.StatusCode, body)
+				}
+			}
+			if got := resp.Header.Get("Cache-Control"); got != "no-store" {
+				t.Errorf("Cache-Control = %q", got)
+			}
+			if !strings.Contains(strings.Join(resp.Header.Values("Vary"), ","), "HX-Request, Accept") {
+				t.Errorf("Vary = %q", resp.Header.Values("Vary"))
+			}
+			if !hasCookie(resp, "saved") {
+				t.Error("the cookie set in the action is missing")
+			}
+		})
+	}
+	t.Run("htmx full reload", func(t *testing.T) {
+		a := newApp(t, false)
+		resp, _ := a.do(t, call{body: a.saveForm(url.Values{"title": {"full"}}), user: "ann", caller: server.HTMX})
+		if resp.Header.Get("HX-Redirect") != "/done" {
+			t.Fatalf("HX-Redirect = %q", resp.Header.Get("HX-Redirect"))
+		}
+	})
+}
+
+func hasCookie(resp *http.Response, name string) bool {
+	for _, c := range resp.Cookies() {
+		if c.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+func TestSuccessWithoutRedirect(t *testing.T) {
+	t.Run("browser: 303 back and a one-time flash", func(t *testing.T) {
+		a := newApp(t, false)
+		resp, _ := a.do(t, call{body: a.saveForm(url.Values{"title": {"hello"}}), user: "ann"})
+		if resp.StatusCode != 303 || resp.Header.Get("Location") != "/notes" || !hasCookie(resp, "saved") {
+			t.Fatalf("got %d %q cookies %v", resp.StatusCode, resp.Header.Get("Location"), resp.Cookies())
+		}
+		var flash *http.Cookie
+		for _, c := range resp.Cookies() {
+			if c.Name == "fw_flash" {
+				flash = c
+			}
+		}
+		if flash == nil || strings.Contains(flash.Value, "Saved") {
+			t.Fatalf("flash cookie = %v (it must be sealed)", flash)
+		}
+		h := http.Header{"Cookie": {flash.Name + "=" + flash.Value}}
+		resp, body := a.do(t, call{method: "GET", user: "ann", header: h})
+		if resp.StatusCode != 200 || !strings.Contains(body, "Saved hello.") {
+			t.Fatalf("page after redirect: %d %s", resp.StatusCode, body)
+		}
+		if c := resp.Cookies(); len(c) != 1 || c[0].MaxAge >= 0 {
+			t.Fatalf("the flash is not cleared: %v", c)
+		}
+		// A forged flash shows nothing.
+		_, body = a.do(t, call{method: "GET", user: "ann", header: http.Header{"Cookie": {"fw_flash=SGFja2Vk"}}})
+		if strings.Contains(body, "fw-notice") {
+			t.Fatal("forged flash shown")
+		}
+	})
+	for _, target := range []string{"f-ID", "form#f-ID"} { // htmx 2 and htmx 4
+		t.Run("htmx "+target, func(t *testing.T) {
+			a := newApp(t, false)
+			target := strings.Replace(target, "ID", a.save.ID(), 1)
+			resp, body := a.do(t, call{body: a.saveForm(url.Values{"title": {"hello"}}), user: "ann", caller: server.HTMX, target: target})
+			if resp.StatusCode != 200 || !strings.HasPrefix(body, "<form ") || !strings.Contains(body, `id="`+views.DOMID(a.save, "")+`"`) ||
+				strings.Contains(body, "<html") || !strings.Contains(body, "Saved hello.") {
+				t.Fatalf("got %d %s", resp.StatusCode, body)
+			}
+			if strings.Contains(body, `value="hello"`) {
+				t.Fatal("the form is not reset after success")
+			}
+		})
+	}
+	t.Run("json", func(t *testing.T) {
+		a := newApp(t, false)
+		resp, body := a.do(t, call{path: "/_actions/" + a.save.ID(), body: strings.NewReader(`{"title":"hello"}`),
+			ctype: "application/json", user: "ann", caller: server.JSON})
+		m := jsonBody(t, body)
+		if resp.StatusCode != 200 || m["ok"] != true || m["message"] != "Saved hello." || m["out"].(map[string]any)["title"] != "hello" {
+			t.Fatalf("got %d %s", resp.StatusCode, body)
+		}
+	})
+}
+
+func TestInvalidInput(t *testing.T) {
+	bad := url.Values{"title": {strings.Repeat("x", 41)}, "body": {"keep me"}, "password": {"hunter2"}}
+	for _, c := range callers {
+		t.Run(c.name, func(t *testing.T) {
+			a := newApp(t, false)
+			resp, body := a.do(t, call{body: a.saveForm(bad), user: "ann", caller: c.caller, target: views.DOMID(a.save, "")})
+			if resp.StatusCode != 422 || a.ran.Load() != 0 {
+				t.Fatalf("got %d, ran %d", resp.StatusCode, a.ran.Load())
+			}
+			if strings.Contains(body, "hunter2") {
+				t.Fatal("the password was echoed")
+			}
+			switch c.caller {
+			case server.JSON:
+				m := jsonBody(t, body)
+				if m["fields"].(map[string]any)["title"] != "Use at most 40 characters." {
+					t.Fatalf("fields: %s", body)
+				}
+			default:
+				if !strings.Contains(body, "Use at most 40 characters.") || !strings.Contains(body, ">keep me</textarea>") ||
+					!strings.Contains(body, `aria-invalid="true"`) {
+					t.Fatalf("errors or values missing: %s", body)
+				}
+				if whole := strings.Contains(body, "<html"); whole != (c.caller == server.Browser) {
+					t.Fatalf("whole page = %v for %s", whole, c.name)
+				}
+			}
+		})
+	}
+	t.Run("mutation field error", func(t *testing.T) {
+		a := newApp(t, false)
+		resp, body := a.do(t, call{body: a.saveForm(url.Values{"title": {"taken"}}), user: "ann"})
+		if resp.StatusCode != 422 || !strings.Contains(body, "That title is taken.") || !strings.Contains(body, `value="taken"`) {
+			t.Fatalf("got %d %s", resp.StatusCode, body)
+		}
+	})
+}
+
+func TestNotSignedInAndForbidden(t *testing.T) {
+	for _, c := range callers {
+		t.Run("anonymous "+c.name, func(t *testing.T) {
+			a := newApp(t, false)
+			resp, _ := a.do(t, call{body: a.saveForm(url.Values{"title": {"x"}}), caller: c.caller})
+			want := map[server.Caller]int{server.Browser: 303, server.HTMX: 200, server.JSON: 401}[c.caller]
+			if resp.StatusCode != want || a.ran.Load() != 0 {
+				t.Fatalf("got %d, want %d; ran %d", resp.StatusCode, want, a.ran.Load())
+			}
+			switch c.caller {
+			case server.Browser:
+				if resp.Header.Get("Location") != "/login?next=%2Fnotes" {
+					t.Fatalf("Location = %q", resp.Header.Get("Location"))
+				}
+			case server.HTMX:
+				if resp.Header.Get("HX-Redirect") != "/login?next=%2Fnotes" {
+					t.Fatalf("HX-Redirect = %q", resp.Header.Get("HX-Redirect"))
+				}
+			}
+		})
+		t.Run("forbidden "+c.name, func(t *testing.T) {
+			a := newApp(t, false)
+			resp, body := a.do(t, call{body: a.archiveForm(a.sealed(t)), user: "ann", caller: c.caller, target: views.DOMID(a.archive, "")})
+			if resp.StatusCode != 403 || a.ran.Load() != 0 || (c.caller != server.JSON && !strings.Contains(body, "You do not have permission")) {
+				t.Fatalf("got %d, ran %d: %s", resp.StatusCode, a.ran.Load(), body)
+			}
+		})
+	}
+	t.Run("admin may archive", func(t *testing.T) {
+		a := newApp(t, false)
+		resp, _ := a.do(t, call{body: a.archiveForm(a.sealed(t)), user: "root"})
+		if resp.StatusCode != 303 || a.ran.Load() != 1 {
+			t.Fatalf("got %d, ran %d", resp.StatusCode, a.ran.Load())
+		}
+	})
+}
+
+func TestUnknownAndMalformedIDs(t *testing.T) {
+	for _, c := range callers {
+		t.Run(c.name, func(t *testing.T) {
+			a := newApp(t, false)
+			stale := "_action=AAAAAAAAAAAAAAAAAAAAAA&_form=f-AAAAAAAAAAAAAAAAAAAAAA&title=x"
+			resp, body := a.do(t, call{body: strings.NewReader(stale), user: "ann", caller: c.caller, target: "f-AAAAAAAAAAAAAAAAAAAAAA"})
+			if resp.StatusCode != 409 {
+				t.Fatalf("stale ID: %d", resp.StatusCode)
+			}
+			if c.caller != server.JSON && !strings.Contains(body, "This form is out of date; reload and try again.") {
+				t.Fatalf("stale ID page: %s", body)
+			}
+			if c.caller == server.HTMX && resp.Header.Get("HX-Retarget") != "body" {
+				t.Fatalf("stale htmx form is not replaced by the page: %v", resp.Header)
+			}
+			resp, _ = a.do(t, call{body: strings.NewReader("_action=not-an-id&title=x"), user: "ann", caller: c.caller})
+			if resp.StatusCode != 400 {
+				t.Fatalf("malformed ID: %d", resp.StatusCode)
+			}
+			resp, _ = a.do(t, call{path: "/_actions/%2e%2e", body: strings.NewReader("title=x"), user: "ann", caller: c.caller})
+			if resp.StatusCode != 400 {
+				t.Fatalf("malformed ID in the path: %d", resp.StatusCode)
+			}
+		})
+	}
+}
+
+func TestTamperedAndMovedBoundArguments(t *testing.T) {
+	for _, c := range callers {
+		t.Run(c.name, func(t *testing.T) {
+			a := newApp(t, false)
+			sealed := []byte(a.sealed(t))
+			sealed[10] ^= 0x01
+			resp, _ := a.do(t, call{body: a.archiveForm(string(sealed)), user: "root", caller: c.caller})
+			if resp.StatusCode != 400 || a.ran.Load() != 0 {
+				t.Fatalf("tampered: %d, ran %d", resp.StatusCode, a.ran.Load())
+			}
+			moved := url.Values{"_action": {a.save.ID()}, "_bound": {a.sealed(t)}, "title": {"x"}}
+			resp, _ = a.do(t, call{body: strings.NewReader(moved.Encode()), user: "root", caller: c.caller})
+			if resp.StatusCode != 400 || a.ran.Load() != 0 {
+				t.Fatalf("moved: %d, ran %d", resp.StatusCode, a.ran.Load())
+			}
+			clear := url.Values{"_action": {a.archive.ID()}, "_bound": {a.sealed(t)}, "id": {"7"}}
+			resp, _ = a.do(t, call{body: strings.NewReader(clear.Encode()), user: "root", caller: c.caller})
+			if resp.StatusCode != 400 || a.ran.Load() != 0 {
+				t.Fatalf("bound field in the clear: %d, ran %d", resp.StatusCode, a.ran.Load())
+			}
+		})
+	}
+}
+
+func TestBodyOverTheCap(t *testing.T) {
+	for _, c := range callers {
+		t.Run("2MB "+c.name, func(t *testing.T) {
+			a := newApp(t, false)
+			body := a.saveForm(url.Values{"title": {"x"}, "body": {strings.Repeat("a", 2<<20)}})
+			resp, page := a.do(t, call{body: body, user: "ann", caller: c.caller, target: views.DOMID(a.save, "")})
+			if resp.StatusCode != 413 || a.ran.Load() != 0 {
+				t.Fatalf("got %d, ran %d", resp.StatusCode, a.ran.Load())
+			}
+			if c.caller != server.JSON && !strings.Contains(page, "larger than 1 MB") {
+				t.Fatalf("page does not say why: %s", page)
+			}
+		})
+	}
+	t.Run("100MB streamed", func(t *testing.T) {
+		a := newApp(t, false)
+		const size = 100 << 20
+		prefix := "_action=" + a.save.ID() + "&title=x&body="
+		body := io.MultiReader(strings.NewReader(prefix), io.LimitReader(repeatReader('a'), size))
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		req, _ := http.NewRequestWithContext(t.Context(), "POST", a.ts.URL+"/notes", body)
+		req.ContentLength = -1 // chunked: the server cannot trust a length
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("X-User", "ann")
+		resp, err := http.DefaultTransport.RoundTrip(req)
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode != 413 {
+				t.Fatalf("status %d", resp.StatusCode)
+			}
+		} // else: the server closed the connection mid-upload, as it may.
+		runtime.ReadMemStats(&after)
+		if read := a.bodyRead.Load(); read > 2<<20 {
+			t.Fatalf("the server read %d bytes of a 100 MB body", read)
+		}
+		if grew := after.TotalAlloc - before.TotalAlloc; grew > 16<<20 {
+			t.Fatalf("memory grew by %d bytes for a 100 MB body", grew)
+		}
+		if a.ran.Load() != 0 {
+			t.Fatal("the action ran")
+		}
+	})
+}
+
+type repeatReader byte
+
+func (r repeatReader) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = byte(r)
+	}
+	return len(p), nil
+}
+
+func TestWrongContentTypeAndMethod(t *testing.T) {
+	for _, c := range callers {
+		t.Run(c.name, func(t *testing.T) {
+			a := newApp(t, false)
+			resp, _ := a.do(t, call{path: "/_actions/" + a.save.ID(), body: strings.NewReader("title: x"), ctype: "text/yaml", user: "ann", caller: c.caller})
+			if resp.StatusCode != 415 || a.ran.Load() != 0 {
+				t.Fatalf("wrong type: %d", resp.StatusCode)
+			}
+			resp, _ = a.do(t, call{method: "GET", path: "/_actions/" + a.save.ID(), user: "ann", caller: c.caller})
+			if resp.StatusCode != 405 || resp.Header.Get("Allow") != "POST" {
+				t.Fatalf("GET on an action: %d Allow %q", resp.StatusCode, resp.Header.Get("Allow"))
+			}
+			resp, _ = a.do(t, call{method: "PUT", body: strings.NewReader(""), user: "ann", caller: c.caller})
+			if resp.StatusCode != 405 || resp.Header.Get("Allow") != "GET, HEAD, POST" {
+				t.Fatalf("PUT on a page: %d Allow %q", resp.StatusCode, resp.Header.Get("Allow"))
+			}
+		})
+	}
+}
+
+func TestCrossOrigin(t *testing.T) {
+	for _, c := range callers {
+		for name, h := range map[string]http.Header{
+			"sec-fetch-site cross-site": {"Sec-Fetch-Site": {"cross-site"}},
+			"mismatched origin":         {"Origin": {"https://evil.example"}},
+			"origin null":               {"Origin": {"null"}},
+		} {
+			t.Run(c.name+" "+name, func(t *testing.T) {
+				a := newApp(t, false)
+				resp, _ := a.do(t, call{body: a.saveForm(url.Values{"title": {"x"}}), user: "ann", caller: c.caller, header: h})
+				if resp.StatusCode != 403 || a.ran.Load() != 0 {
+					t.Fatalf("got %d, ran %d", resp.StatusCode, a.ran.Load())
+				}
+			})
+		}
+	}
+	t.Run("same origin passes", func(t *testing.T) {
+		a := newApp(t, false)
+		resp, _ := a.do(t, call{body: a.saveForm(url.Values{"title": {"x"}}), user: "ann",
+			header: http.Header{"Sec-Fetch-Site": {"same-origin"}, "Origin": {a.ts.URL}}})
+		if resp.StatusCode != 303 {
+			t.Fatalf("got %d", resp.StatusCode)
+		}
+	})
+}
+
+func TestPanicShowsDigest(t *testing.T) {
+	for _, dev := range []bool{false, true} {
+		for _, c := range callers {
+			t.Run(c.name+map[bool]string{false: " prod", true: " dev"}[dev], func(t *testing.T) {
+				a := newApp(t, dev)
+				resp, body := a.do(t, call{body: a.saveForm(url.Values{"title": {"panic"}}), user: "ann", caller: c.caller, target: views.DOMID(a.save, "")})
+				if resp.StatusCode != 500 {
+					t.Fatalf("got %d", resp.StatusCode)
+				}
+				var digest string
+				if c.caller == server.JSON {
+					digest, _ = jsonBody(t, body)["digest"].(string)
+				} else if i := strings.Index(body, "reference "); i >= 0 {
+					digest = body[i+10 : i+26]
+				}
+				if len(digest) != 16 && !dev {
+					t.Fatalf("no digest in %s", body)
+				}
+				shown := strings.Contains(body, "the mutation panicked")
+				if shown != dev {
+					t.Fatalf("detail shown = %v in dev=%v: %s", shown, dev, body)
+				}
+				if !strings.Contains(a.logs.String(), "the mutation panicked") {
+					t.Fatal("the log line lacks the error")
+				}
+				if !dev && !strings.Contains(a.logs.String(), `"digest":"`+digest+`"`) {
+					t.Fatalf("the log line lacks digest %s: %s", digest, a.logs)
+				}
+			})
+		}
+	}
+}
+
+func TestRedirectOrigins(t *testing.T) {
+	a := newApp(t, false)
+	resp, _ := a.do(t, call{body: a.saveForm(url.Values{"title": {"evil"}}), user: "ann"})
+	if loc := resp.Header.Get("Location"); resp.StatusCode != 303 || strings.Contains(loc, "evil") {
+		t.Fatalf("redirect to another origin: %d %q", resp.StatusCode, loc)
+	}
+	if !strings.Contains(a.logs.String(), "refused redirect") {
+		t.Fatal("the refusal is not logged")
+	}
+	resp, _ = a.do(t, call{body: a.saveForm(url.Values{"title": {"pay"}}), user: "ann"})
+	if loc := resp.Header.Get("Location"); loc != "https://pay.example.com/checkout" {
+		t.Fatalf("allowlisted redirect: %q", loc)
+	}
+	if _, err := server.New(server.Config{Actions: a.reg, RedirectOrigins: []string{"pay.example.com"}}); err == nil {
+		t.Fatal("an origin without a scheme was accepted")
+	}
+}
+
+func TestMultibyteTextRoundTrip(t *testing.T) {
+	a := newApp(t, false)
+	text := strings.Repeat("€ü字", 100000/3+1)[:len(strings.Repeat("€ü字", 33334))]
+	text = string([]rune(text)[:100000])
+	// JSON: the mutation's output is the input.
+	in, _ := json.Marshal(map[string]string{"title": "t", "body": text})
+	_, body := a.do(t, call{path: "/_actions/" + a.save.ID(), body: bytes.NewReader(in), ctype: "application/json", user: "ann", caller: server.JSON})
+	var out struct{ Out struct{ Body string } }
+	if err := json.Unmarshal([]byte(body), &out); err != nil || out.Out.Body != text {
+		t.Fatalf("JSON round trip lost text (%d runes back, %v)", len([]rune(out.Out.Body)), err)
+	}
+	// A form refilled after an invalid submit keeps it too.
+	resp, page := a.do(t, call{body: a.saveForm(url.Values{"title": {""}, "body": {text}}), user: "ann"})
+	if resp.StatusCode != 422 || !strings.Contains(page, ">"+text+"</textarea>") {
+		t.Fatalf("refill lost text: %d", resp.StatusCode)
+	}
+}
+
+func TestMultipartUTF8Filename(t *testing.T) {
+	a := newApp(t, false)
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	mw.WriteField("_action", a.upload.ID())
+	mw.WriteField("name", "résumé")
+	h := textproto.MIMEHeader{}
+	h.Set("Content-Disposition", `form-data; name="doc"; filename="résumé-日本語.pdf"`)
+	h.Set("Content-Type", "application/pdf")
+	part, _ := mw.CreatePart(h)
+	part.Write([]byte("%PDF-1"))
+	mw.Close()
+	resp, body := a.do(t, call{path: "/_actions/" + a.upload.ID(), body: &buf, ctype: mw.FormDataContentType(), caller: server.JSON})
+	if m := jsonBody(t, body); resp.StatusCode != 200 || m["out"] != "résumé-日本語.pdf:application/pdf:6" {
+		t.Fatalf("got %d %s", resp.StatusCode, body)
+	}
+	// A part the input does not take is refused before it is read.
+	buf.Reset()
+	mw = multipart.NewWriter(&buf)
+	mw.WriteField("_action", a.upload.ID())
+	mw.WriteField("name", "x")
+	mw.WriteField("nope", strings.Repeat("z", 1000))
+	mw.Close()
+	resp, _ = a.do(t, call{body: &buf, ctype: mw.FormDataContentType(), caller: server.JSON})
+	if resp.StatusCode != 400 {
+		t.Fatalf("unknown part: %d", resp.StatusCode)
+	}
+}
+
+func TestLogLine(t *testing.T) {
+	a := newApp(t, false)
+	a.do(t, call{body: a.saveForm(url.Values{"title": {""}}), user: "ann"})
+	var line map[string]any
+	if err := json.Unmarshal(a.logs.Bytes(), &line); err != nil {
+		t.Fatalf("log: %v: %s", err, a.logs)
+	}
+	for k, want := range map[string]any{"method": "POST", "pattern": "POST /notes", "action": "note.save", "outcome": "invalid", "status": 422.0} {
+		if line[k] != want {
+			t.Errorf("log %s = %v, want %v", k, line[k], want)
+		}
+	}
+	if _, ok := line["duration"]; !ok {
+		t.Error("log has no duration")
+	}
+}
+
+func TestFormsMatchInputs(t *testing.T) {
+	a := newApp(t, false)
+	_, page := a.do(t, call{method: "GET", user: "ann"})
+	if err := views.CheckHTML(a.reg, strings.NewReader(page)); err != nil {
+		t.Fatal(err)
+	}
+	broken := strings.Replace(page, `name="title"`, `name="titel"`, 1)
+	if err := views.CheckHTML(a.reg, strings.NewReader(broken)); err == nil || !strings.Contains(err.Error(), "titel") {
+		t.Fatalf("a misnamed field passed the check: %v", err)
+	}
+}
