@@ -48,6 +48,10 @@ type Config struct {
 	// required-struct checks on. The registry sets its tag name function so
 	// that errors are keyed by form field names.
 	Validator *validator.Validate
+	// Messages gives the words shown for validator rules, by tag, such as
+	// {"money": "Enter an amount such as 120.50."} for a custom rule. They
+	// replace formwork's own words for built-in rules too.
+	Messages map[string]string
 }
 
 // Registry holds an app's actions. It is safe for concurrent use once its
@@ -59,6 +63,7 @@ type Registry struct {
 	validate    *validator.Validate
 	decoder     *schema.Decoder
 	maxSlice    int
+	messages    map[string]string
 
 	mu      sync.RWMutex
 	byID    map[string]*core
@@ -79,6 +84,7 @@ func NewRegistry(cfg Config) (*Registry, error) {
 		maxBody:     cfg.MaxBodyBytes,
 		revalidator: cfg.Revalidator,
 		validate:    cfg.Validator,
+		messages:    cfg.Messages,
 		byID:        map[string]*core{},
 		byName:      map[string]*core{},
 	}
@@ -359,7 +365,12 @@ func (r *Registry) Validate(v any) error {
 	fields := make(map[string]string, len(ves))
 	for _, fe := range ves {
 		key := namespaceKey(fe.Namespace())
-		if _, seen := fields[key]; !seen {
+		if _, seen := fields[key]; seen {
+			continue
+		}
+		if msg, ok := r.messages[fe.Tag()]; ok {
+			fields[key] = msg
+		} else {
 			fields[key] = validationMessage(fe)
 		}
 	}
