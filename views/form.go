@@ -230,12 +230,19 @@ type Option struct {
 // form fragment: 422 (invalid input) and the errors a form shows in place.
 const htmx2Config = `{"responseHandling":[{"code":"204","swap":false},{"code":"[23]..","swap":true},{"code":"422","swap":true},{"code":"(400|403|409|413|500)","swap":true,"error":true},{"code":"[45]..","swap":false,"error":true},{"code":"...","swap":false}]}`
 
-func mergeAttrs(attrs []templ.Attributes) templ.Attributes {
-	out := templ.Attributes{}
+// submitAttrs merges a button's attributes; a class is added to fw-submit.
+func submitAttrs(attrs []templ.Attributes) templ.Attributes {
+	out := templ.Attributes{"type": "submit"}
+	class := "fw-submit"
 	for _, a := range attrs {
 		for k, v := range a {
+			if s, ok := v.(string); ok && k == "class" {
+				class += " " + s
+				continue
+			}
 			out[k] = v
 		}
 	}
+	out["class"] = class
 	return out
 }
