@@ -121,6 +121,12 @@ func (s *Server) respond(w http.ResponseWriter, r *http.Request, res *actions.Re
 			res.Redirect = target
 		}
 	}
+	// A caller that moves to another page sees the message there, as a
+	// one-time flash; htmx without a redirect sees it in the fragment.
+	navigates := caller == Browser || (caller == HTMX && res.Redirect != "")
+	if navigates && res.OK() && res.Message != "" && (res.Redirect == "" || isLocalPath(res.Redirect)) {
+		s.setFlash(w, res.Message)
+	}
 	status := StatusOf(res)
 	switch caller {
 	case JSON:
@@ -147,9 +153,6 @@ func (s *Server) respond(w http.ResponseWriter, r *http.Request, res *actions.Re
 			http.Redirect(w, r, res.Redirect, http.StatusSeeOther)
 			return
 		case res.OK():
-			if res.Message != "" {
-				s.setFlash(w, res.Message)
-			}
 			http.Redirect(w, r, s.backURL(r, page != nil), http.StatusSeeOther)
 			return
 		case res.Kind == actions.KindUnauthenticated:

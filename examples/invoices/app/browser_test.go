@@ -1,0 +1,361 @@
+package app_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+
+	"github.com/formwork-dev/formwork/examples/invoices/app"
+)
+
+const chromiumPath = "/usr/bin/chromium"
+
+// TestBrowser drives every demo form in headless Chromium: with JavaScript
+// off, and with htmx 2 and htmx 4 on.
+func TestBrowser(t *testing.T) {
+	if _, err := os.Stat(chromiumPath); err != nil {
+		t.Fatalf("%s is missing: run `make setup` (scripts/setup.sh installs Debian's chromium)", chromiumPath)
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromiumPath), chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 1000),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true))
+	actx, cancel := chromedp.NewExecAllocator(t.Context(), opts...)
+	defer cancel()
+	bctx, cancel := chromedp.NewContext(actx)
+	defer cancel()
+	if err := chromedp.Run(bctx); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	for _, mode := range []string{"nojs", "htmx2", "htmx4"} {
+		t.Run(mode, func(t *testing.T) {
+			tab, cancel := chromedp.NewContext(bctx)
+			defer cancel()
+			// The first Run allocates the tab; it must not get a timeout
+			// context, whose end would close the tab.
+			// Cookies ignore ports: each mode starts signed out.
+			if err := chromedp.Run(tab, network.ClearBrowserCookies()); err != nil {
+				t.Fatal(err)
+			}
+			b := &browser{t: t, ctx: tab, mode: mode, base: startApp(t, map[string]string{"nojs": "2", "htmx2": "2", "htmx4": "4"}[mode])}
+			if mode == "nojs" {
+				b.run(emulation.SetScriptExecutionDisabled(true))
+			}
+			b.walkThrough()
+		})
+	}
+}
+
+// startApp serves a fresh demo on a real SQLite file over loopback. POSTs
+// are slowed a little so that htmx's pending state can be seen.
+func startApp(t *testing.T, htmx string) string {
+	t.Helper()
+	db, err := app.OpenDB(t.Context(), filepath.Join(t.TempDir(), "invoices.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	a, err := app.New(app.Config{DB: db, Secret: []byte(strings.Repeat("s", 32)), HTMX: htmx, Logger: discardLogger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := a.Handler()
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			time.Sleep(300 * time.Millisecond)
+		}
+		h.ServeHTTP(w, r)
+	}))
+	t.Cleanup(ts.Close)
+	return ts.URL
+}
+
+type browser struct {
+	t    *testing.T
+	ctx  context.Context
+	mode string
+	base string
+	shot int
+}
+
+func (b *browser) htmx() bool { return b.mode != "nojs" }
+
+// run runs actions, and on failure keeps a screenshot and stops the test.
+func (b *browser) run(actions ...chromedp.Action) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 15*time.Second)
+	defer cancel()
+	if err := chromedp.Run(ctx, actions...); err != nil {
+		b.fail("%v", err)
+	}
+}
+
+func (b *browser) fail(format string, args ...any) {
+	b.t.Helper()
+	var png []byte
+	ctx, cancel := context.WithTimeout(b.ctx, 5*time.Second)
+	defer cancel()
+	msg := fmt.Sprintf(format, args...)
+	if err := chromedp.Run(ctx, chromedp.FullScreenshot(&png, 100)); err == nil {
+		dir := filepath.Join("testdata", "failures")
+		os.MkdirAll(dir, 0o755)
+		b.shot++
+		name := filepath.Join(dir, fmt.Sprintf("%s-%d.png", strings.ReplaceAll(b.t.Name(), "/", "_"), b.shot))
+		if os.WriteFile(name, png, 0o644) == nil {
+			msg += "\nscreenshot: " + name
+		}
+	}
+	var text string
+	chromedp.Run(ctx, chromedp.Evaluate(`document.body ? document.body.innerText : ""`, &text))
+	b.t.Fatalf("%s\npage text:\n%s", msg, text)
+}
+
+func (b *browser) eval(js string, out any) {
+	b.t.Helper()
+	b.run(chromedp.Evaluate(js, out))
+}
+
+func (b *browser) open(path string) {
+	b.t.Helper()
+	b.run(chromedp.Navigate(b.base + path))
+	b.ready()
+}
+
+// ready waits for the document, and for htmx when it is on.
+func (b *browser) ready() {
+	b.t.Helper()
+	check := `document.readyState === "complete"`
+	if b.htmx() {
+		check += ` && !!window.htmx && !document.querySelector(".htmx-request, .htmx-swapping, .htmx-settling, .htmx-added")`
+	}
+	b.waitJS(check, "the page to load")
+}
+
+func (b *browser) waitJS(cond, what string) {
+	b.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		var ok bool
+		ctx, cancel := context.WithTimeout(b.ctx, 5*time.Second)
+		err := chromedp.Run(ctx, chromedp.Evaluate(`!!(`+cond+`)`, &ok))
+		cancel()
+		if err == nil && ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			b.fail("timed out waiting for %s (%s)", what, cond)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func (b *browser) fill(form string, values map[string]string) {
+	b.t.Helper()
+	for name, v := range values {
+		sel := form + ` [name="` + name + `"]`
+		var got string
+		b.eval(`(() => {
+			const e = document.querySelector(`+jsString(sel)+`);
+			if (!e) return "<missing>";
+			e.value = `+jsString(v)+`;
+			return e.value;
+		})()`, &got)
+		if got != v {
+			b.fail("set %s to %q: the field holds %q", name, v, got)
+		}
+	}
+}
+
+func (b *browser) value(sel string) string {
+	b.t.Helper()
+	var v string
+	b.eval(`document.querySelector(`+jsString(sel)+`).value`, &v)
+	return v
+}
+
+func jsString(s string) string { return "'" + strings.ReplaceAll(s, "'", `\'`) + "'" }
+
+// outcome says how a submit is expected to end.
+type outcome int
+
+const (
+	inPlace  outcome = iota // htmx swaps a fragment; the document stays
+	redirect                // a new page (HX-Location keeps the document)
+	reload                  // a full load, even under htmx (HX-Redirect)
+)
+
+// submit submits the form, waits for want to appear in the page, and checks
+// how the page changed: a new document without JavaScript, the same
+// document with only the fragment swapped under htmx, and the pending state.
+func (b *browser) submit(form, want string, how outcome) {
+	b.t.Helper()
+	b.eval(`(() => {
+		window.__stamp = "kept";
+		window.__h1 = document.querySelector("header");
+		window.__pending = false;
+		const f = document.querySelector(`+jsString(form)+`);
+		// The server's checks are under test, not the browser's: skip the
+		// constraint validation that the views' attributes give the form.
+		f.noValidate = true;
+		new MutationObserver(() => {
+			const p = f.querySelector(".fw-pending");
+			if (f.classList.contains("htmx-request") && p && getComputedStyle(p).display !== "none") window.__pending = true;
+		}).observe(f, {attributes: true, attributeFilter: ["class"]});
+		return true;
+	})()`, new(bool))
+	b.run(chromedp.Click(form+` button[type="submit"]`, chromedp.ByQuery))
+	b.waitJS(`document.body && document.body.innerText.includes(`+jsString(want)+`)`, fmt.Sprintf("%q", want))
+	b.ready()
+	var stamp string
+	var sameHeader, pending bool
+	b.eval(`window.__stamp || ""`, &stamp)
+	b.eval(`window.__h1 === document.querySelector("header")`, &sameHeader)
+	b.eval(`!!window.__pending`, &pending)
+	switch {
+	case !b.htmx() && stamp != "":
+		b.fail("without JavaScript the form did not load a new page")
+	case b.htmx() && how != reload && stamp == "":
+		b.fail("under htmx the page reloaded")
+	case b.htmx() && how == inPlace && !sameHeader:
+		b.fail("under htmx more than the form's fragment was swapped")
+	case b.htmx() && how != reload && !pending:
+		b.fail("the pending state did not show")
+	}
+}
+
+func (b *browser) text(sel string) string {
+	b.t.Helper()
+	var s string
+	b.eval(`(document.querySelector(`+jsString(sel)+`) || {innerText: ""}).innerText`, &s)
+	return s
+}
+
+func (b *browser) path() string {
+	var p string
+	b.eval(`location.pathname`, &p)
+	return p
+}
+
+// walkThrough uses every form of the demo, invalid first, then valid.
+func (b *browser) walkThrough() {
+	t := b.t
+	login := `form:has([name="password"])`
+	b.open("/")
+	if b.path() != "/login" {
+		b.fail("an anonymous visit to / is not sent to the login page")
+	}
+
+	// Log in: a wrong password keeps the email and never echoes the password.
+	b.fill(login, map[string]string{"email": app.AdminEmail, "password": "wrong password"})
+	b.submit(login, "The email or password is wrong.", inPlace)
+	if got := b.value(login + ` [name="email"]`); got != app.AdminEmail {
+		t.Errorf("email after invalid login = %q", got)
+	}
+	if got := b.value(login + ` [name="password"]`); got != "" {
+		t.Errorf("password echoed after invalid login: %q", got)
+	}
+	b.fill(login, map[string]string{"password": app.AdminPassword})
+	b.submit(login, "Projects", reload)
+	if b.path() != "/" {
+		b.fail("after login the path is %s", b.path())
+	}
+
+	// Create an invoice.
+	create := `form:has([name="invoice.customer"])`
+	b.open("/invoices/new")
+	b.fill(create, map[string]string{"invoice.customer": "", "invoice.amount": "twelve", "invoice.email": "wayne"})
+	var valid bool
+	b.eval(`document.querySelector(`+jsString(create)+`).checkValidity()`, &valid)
+	if valid {
+		b.fail("the browser's own validation passed an empty required field and a bad email")
+	}
+	b.submit(create, "Enter an amount such as 1,250.00.", inPlace)
+	for _, want := range []string{"This field is required.", "Enter a valid email address."} {
+		if !strings.Contains(b.text(create), want) {
+			b.fail("create: missing %q", want)
+		}
+	}
+	if got := b.value(create + ` [name="invoice.amount"]`); got != "twelve" {
+		t.Errorf("amount after invalid submit = %q", got)
+	}
+	b.fill(create, map[string]string{"invoice.project_id": "2", "invoice.customer": "Wayne Enterprises",
+		"invoice.email": "ap@wayne.example", "invoice.amount": "2,500.00", "invoice.due": "2027-01-15"})
+	b.submit(create, "Invoice INV-0006 created.", redirect)
+	if b.path() != "/invoices/6" {
+		b.fail("after create the path is %s", b.path())
+	}
+
+	// Edit it.
+	edit := `form:has([name="id"]), form:has([name="invoice.customer"])`
+	edit = `form:has([name="invoice.customer"])`
+	b.fill(edit, map[string]string{"invoice.email": "not-an-email"})
+	b.submit(edit, "Enter a valid email address.", inPlace)
+	b.fill(edit, map[string]string{"invoice.email": "billing@wayne.example", "invoice.notes": "Net 30 — ünïcödé ✓"})
+	b.submit(edit, "Invoice saved.", inPlace)
+	if got := b.value(edit + ` [name="invoice.notes"]`); got != "Net 30 — ünïcödé ✓" {
+		t.Errorf("notes after save = %q", got)
+	}
+
+	// Comment on it: htmx appends the comment in place.
+	comment := `form:has([name="body"])`
+	b.fill(comment, map[string]string{"body": ""})
+	b.submit(comment, "This field is required.", inPlace)
+	b.fill(comment, map[string]string{"body": "Sent to Wayne's accounts payable."})
+	b.submit(comment, "Comment added.", inPlace)
+	if !strings.Contains(b.text("#comments ul"), "Sent to Wayne's accounts payable.") {
+		b.fail("the comment is not in the list")
+	}
+	if got := b.value(comment + ` [name="body"]`); got != "" {
+		t.Errorf("the comment form is not reset: %q", got)
+	}
+
+	// Archive a project (a bound argument).
+	b.open("/")
+	archive := `form:has(button[aria-label="Archive Mobile app"])`
+	b.submit(archive, "Project archived.", inPlace)
+	if strings.Contains(b.text("#projects"), "Mobile app") {
+		b.fail("the archived project is still listed")
+	}
+
+	// Profile.
+	profile := `form:has([name="new_password"])`
+	b.open("/profile")
+	b.fill(profile, map[string]string{"name": "", "new_password": "short"})
+	b.submit(profile, "Use at least 8 characters.", inPlace)
+	if got := b.value(profile + ` [name="new_password"]`); got != "" {
+		t.Errorf("new password echoed: %q", got)
+	}
+	b.fill(profile, map[string]string{"name": "Ada Lovelace"})
+	b.submit(profile, "Profile saved.", inPlace)
+
+	// Changelog (admin only).
+	entry := `form:has([name="title"])`
+	b.open("/changelog")
+	b.fill(entry, map[string]string{"title": "", "body": "Body without a title"})
+	b.submit(entry, "This field is required.", inPlace)
+	if got := b.value(entry + ` [name="body"]`); got != "Body without a title" {
+		t.Errorf("body after invalid entry = %q", got)
+	}
+	b.fill(entry, map[string]string{"title": "Browser tested"})
+	b.submit(entry, "Entry published.", inPlace)
+
+	// Log out.
+	logout := `header form`
+	b.submit(logout, "Sign in", reload)
+	if b.path() != "/login" {
+		b.fail("after logout the path is %s", b.path())
+	}
+}
