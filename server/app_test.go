@@ -247,3 +247,5 @@ func (a *app) sealed(t testing.TB) string {
 	}
 	return s
 }
+
+var discard = slog.New(slog.DiscardHandler)

@@ -1,0 +1,69 @@
+package server_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+
+	"github.com/a-h/templ"
+
+	"github.com/formwork-dev/formwork/actions"
+	"github.com/formwork-dev/formwork/server"
+	"github.com/formwork-dev/formwork/views"
+)
+
+type Signup struct {
+	Email string `form:"email" json:"email" validate:"required,email"`
+}
+
+// The quickstart: one action, its form and its page, served by a plain
+// net/http server. The same POST answers a browser with 303 or 422, htmx
+// with the form's fragment, and JSON clients with the result.
+func Example() {
+	reg, _ := actions.NewRegistry(actions.Config{Secret: []byte("an example secret of 32 bytes!!!")})
+	signup := actions.New("newsletter.signup", func(ctx context.Context, in Signup) (string, error) {
+		actions.SetMessage(ctx, "Thanks! Check "+in.Email+".")
+		return in.Email, nil
+	}, actions.Public())
+	if err := reg.Register(signup); err != nil {
+		panic(err)
+	}
+	srv, _ := server.New(server.Config{Actions: reg, Logger: discard})
+	srv.Page("/", func(w http.ResponseWriter, r *http.Request, res *actions.Result) (templ.Component, error) {
+		return templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
+			io.WriteString(w, "<!DOCTYPE html><html><body>")
+			views.Notice(res).Render(ctx, w)
+			form := views.Form(signup, res, views.FormOptions{})
+			form.Render(templ.WithChildren(ctx, templ.Join(views.Input("email", "Email"), views.Submit("Sign up", "Signing up…"))), w)
+			_, err := io.WriteString(w, "</body></html>")
+			return err
+		}), nil
+	})
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+
+	post := func(email string, header http.Header) *http.Response {
+		body := url.Values{"_action": {signup.ID()}, "email": {email}}.Encode()
+		req, _ := http.NewRequest("POST", ts.URL+"/", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		for k, v := range header {
+			req.Header[k] = v
+		}
+		resp, _ := http.DefaultTransport.RoundTrip(req)
+		resp.Body.Close()
+		return resp
+	}
+	fmt.Println(post("ann@example.com", nil).Status, post("ann@example.com", nil).Header.Get("Location"))
+	fmt.Println(post("not an email", nil).Status)
+	fmt.Println(post("not an email", http.Header{"HX-Request": {"true"}}).Status)
+	fmt.Println(post("ann@example.com", http.Header{"Accept": {"application/json"}}).Status)
+	// Output:
+	// 303 See Other /
+	// 422 Unprocessable Entity
+	// 422 Unprocessable Entity
+	// 200 OK
+}
