@@ -1,8 +1,199 @@
 package app_test
 
 import (
+	"database/sql"
 	"io"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/formwork-dev/formwork/examples/invoices/app"
+	"github.com/formwork-dev/formwork/views"
 )
 
-func discardLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+func discardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }
+
+type demo struct {
+	app *app.App
+	db  *sql.DB
+	ts  *httptest.Server
+}
+
+func newDemo(t *testing.T, tls bool) *demo {
+	t.Helper()
+	db, err := app.OpenDB(t.Context(), filepath.Join(t.TempDir(), "invoices.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	a, err := app.New(app.Config{DB: db, Secret: []byte(strings.Repeat("s", 32)), Logger: discardLogger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := &demo{app: a, db: db}
+	if tls {
+		d.ts = httptest.NewTLSServer(a.Handler())
+	} else {
+		d.ts = httptest.NewServer(a.Handler())
+	}
+	t.Cleanup(d.ts.Close)
+	return d
+}
+
+func (d *demo) client() *http.Client {
+	c := d.ts.Client()
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return c
+}
+
+func (d *demo) post(t *testing.T, path, cookie string, form url.Values) *http.Response {
+	t.Helper()
+	req, _ := http.NewRequestWithContext(t.Context(), "POST", d.ts.URL+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if cookie != "" {
+		req.Header.Set("Cookie", cookie)
+	}
+	resp, err := d.client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp
+}
+
+func (d *demo) get(t *testing.T, path, cookie string) (*http.Response, string) {
+	t.Helper()
+	req, _ := http.NewRequestWithContext(t.Context(), "GET", d.ts.URL+path, nil)
+	if cookie != "" {
+		req.Header.Set("Cookie", cookie)
+	}
+	resp, err := d.client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, string(b)
+}
+
+// login signs in and returns the session cookie's header value.
+func (d *demo) login(t *testing.T, email, password string) (string, *http.Cookie) {
+	t.Helper()
+	h, ok := d.app.Registry().ByName("auth.login")
+	if !ok {
+		t.Fatal("no auth.login")
+	}
+	sealed, err := h.Seal(url.Values{"next": {""}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp := d.post(t, "/login", "", url.Values{"_action": {h.ID()}, "_bound": {sealed}, "email": {email}, "password": {password}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("login: %d", resp.StatusCode)
+	}
+	for _, c := range resp.Cookies() {
+		if c.Name == "session" {
+			return c.Name + "=" + c.Value, c
+		}
+	}
+	t.Fatal("login set no session cookie")
+	return "", nil
+}
+
+func TestEveryFormMatchesItsInput(t *testing.T) {
+	d := newDemo(t, false)
+	admin, _ := d.login(t, app.AdminEmail, app.AdminPassword)
+	for _, path := range []string{"/login", "/", "/invoices/new", "/invoices/1", "/profile", "/changelog"} {
+		resp, page := d.get(t, path, admin)
+		if resp.StatusCode != 200 {
+			t.Fatalf("GET %s: %d", path, resp.StatusCode)
+		}
+		if !strings.Contains(page, `name="_action"`) {
+			t.Fatalf("GET %s has no form", path)
+		}
+		if err := views.CheckHTML(d.app.Registry(), strings.NewReader(page)); err != nil {
+			t.Errorf("GET %s: %v", path, err)
+		}
+	}
+}
+
+func TestSessionCookie(t *testing.T) {
+	for _, tls := range []bool{false, true} {
+		d := newDemo(t, tls)
+		_, c := d.login(t, app.MemberEmail, app.MemberPassword)
+		if !c.HttpOnly || c.SameSite != http.SameSiteLaxMode || c.Secure != tls {
+			t.Errorf("tls=%v: cookie %+v", tls, c)
+		}
+	}
+	d := newDemo(t, false)
+	cookie, _ := d.login(t, app.MemberEmail, app.MemberPassword)
+	if resp, _ := d.get(t, "/", cookie); resp.StatusCode != 200 {
+		t.Fatalf("signed in: %d", resp.StatusCode)
+	}
+	tampered := cookie[:len(cookie)-3] + "AAA"
+	if resp, _ := d.get(t, "/", tampered); resp.StatusCode != 303 || resp.Header.Get("Location") != "/login?next=%2F" {
+		t.Fatalf("tampered session: %d %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+}
+
+func TestMemberCannotPublish(t *testing.T) {
+	d := newDemo(t, false)
+	member, _ := d.login(t, app.MemberEmail, app.MemberPassword)
+	_, page := d.get(t, "/changelog", member)
+	if strings.Contains(page, `name="title"`) {
+		t.Fatal("members see the publish form")
+	}
+	h, _ := d.app.Registry().ByName("changelog.add")
+	resp := d.post(t, "/changelog", member, url.Values{"_action": {h.ID()}, "title": {"x"}, "body": {"y"}})
+	var n int
+	d.db.QueryRow(`SELECT COUNT(*) FROM changelog WHERE title = 'x'`).Scan(&n)
+	if resp.StatusCode != http.StatusForbidden || n != 0 {
+		t.Fatalf("member publish: %d, %d rows", resp.StatusCode, n)
+	}
+}
+
+func TestDatabase(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "invoices.db")
+	db, err := app.OpenDB(t.Context(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mode string
+	db.QueryRow(`PRAGMA journal_mode`).Scan(&mode)
+	db.Close()
+	if mode != "wal" {
+		t.Fatalf("journal_mode = %q", mode)
+	}
+	// Opening again applies nothing twice and seeds nothing twice.
+	db, err = app.OpenDB(t.Context(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var users, versions int
+	db.QueryRow(`SELECT COUNT(*) FROM users`).Scan(&users)
+	db.QueryRow(`SELECT COUNT(*) FROM schema_migrations`).Scan(&versions)
+	if users != 2 || versions != 1 {
+		t.Fatalf("users %d, migrations %d", users, versions)
+	}
+}
+
+func TestHealthzAndManifest(t *testing.T) {
+	d := newDemo(t, false)
+	if resp, body := d.get(t, "/healthz", ""); resp.StatusCode != 200 || body != "ok\n" {
+		t.Fatalf("healthz: %d %q", resp.StatusCode, body)
+	}
+	var got []string
+	for _, e := range d.app.Registry().Manifest() {
+		got = append(got, e.Name+" "+e.Policy)
+	}
+	want := "auth.login public,auth.logout signed-in,invoice.create signed-in,invoice.edit signed-in,invoice.comment signed-in," +
+		"project.archive signed-in,profile.save signed-in,changelog.add role:admin"
+	if strings.Join(got, ",") != want {
+		t.Fatalf("manifest changed:\n got %s\nwant %s", strings.Join(got, ","), want)
+	}
+}
