@@ -85,10 +85,11 @@ type core struct {
 	newIn  func() any // returns *In
 	mutate func(ctx context.Context, in any) (any, error)
 
-	reg    *Registry
-	id     string
-	fields []Field
-	limit  int64
+	reg     *Registry
+	id      string
+	fields  []Field
+	byField map[string]int // index in fields, by name
+	limit   int64
 }
 
 // Name returns the action's name.
@@ -107,13 +108,14 @@ func (c *core) Fields() []Field { return c.fields }
 
 // Field returns the field named name.
 func (c *core) Field(name string) (Field, bool) {
-	name = fieldPattern(name)
-	for _, f := range c.fields {
-		if f.Name == name {
-			return f, true
-		}
+	i, ok := c.byField[name]
+	if !ok {
+		i, ok = c.byField[fieldPattern(name)]
 	}
-	return Field{}, false
+	if !ok {
+		return Field{}, false
+	}
+	return c.fields[i], true
 }
 
 // execute runs validate, authorize, mutate and revalidate on in (a *In).

@@ -21,7 +21,8 @@ type Field struct {
 	File      bool   `json:"file,omitempty"`
 
 	kind  reflect.Kind
-	index []int // for top-level fields
+	index []int       // for top-level fields
+	rules [][2]string // Rules parsed: name, parameter
 }
 
 // Kind returns the field's reflect kind, after pointers: reflect.String,
@@ -31,13 +32,24 @@ func (f Field) Kind() reflect.Kind { return f.kind }
 // Rule returns the parameter of the named validator rule and whether the
 // field has it: Rule("max") on "required,max=80" returns "80", true.
 func (f Field) Rule(name string) (string, bool) {
-	for r := range strings.SplitSeq(f.Rules, ",") {
-		k, v, _ := strings.Cut(r, "=")
-		if k == name {
-			return v, true
+	for _, r := range f.rules {
+		if r[0] == name {
+			return r[1], true
 		}
 	}
 	return "", false
+}
+
+func parseRules(tag string) [][2]string {
+	var out [][2]string
+	for r := range strings.SplitSeq(tag, ",") {
+		if r == "dive" {
+			break // what follows applies to the elements
+		}
+		k, v, _ := strings.Cut(r, "=")
+		out = append(out, [2]string{k, v})
+	}
+	return out
 }
 
 var (
@@ -81,6 +93,7 @@ func describe(t reflect.Type) ([]Field, error) {
 				ft = ft.Elem()
 			}
 			f := Field{Name: prefix + name, Type: sf.Type.String(), Rules: sf.Tag.Get("validate"), Repeated: repeated, kind: ft.Kind()}
+			f.rules = parseRules(f.Rules)
 			if top {
 				f.index = sf.Index
 			}

@@ -224,6 +224,10 @@ func (r *Registry) check(c *core) error {
 		c.limit = c.opts.maxBytes
 	}
 	c.fields = fields
+	c.byField = make(map[string]int, len(fields))
+	for i, f := range fields {
+		c.byField[f.Name] = i
+	}
 	return nil
 }
 

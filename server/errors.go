@@ -66,8 +66,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, status int, 
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	w.Write(buf.Bytes())
+	writeBuffered(w, status, buf)
 }
 
 // detail is the full text of an error for development pages, with the

@@ -205,6 +205,13 @@ func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, page PageFun
 			return
 		}
 	}
+	writeBuffered(w, status, buf)
+}
+
+// writeBuffered writes a fully rendered body with its length, so that it
+// leaves in one piece rather than chunked.
+func writeBuffered(w http.ResponseWriter, status int, buf *bytes.Buffer) {
+	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
 }
@@ -284,8 +291,7 @@ func (s *Server) writeJSON(w http.ResponseWriter, r *http.Request, status int, v
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	w.Write(buf.Bytes())
+	writeBuffered(w, status, buf)
 }
 
 var buffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}

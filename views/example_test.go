@@ -39,8 +39,8 @@ func ExampleForm() {
 		fmt.Println(tag)
 	}
 	// Output:
-	// <input id="signup-email" maxlength="254" name="email" required type="email">
-	// <input aria-describedby="signup-seats-error" aria-invalid="true" id="signup-seats" max="50" min="1" name="seats" type="number" value="99">
+	// <input id="signup-email" name="email" type="email" required maxlength="254">
+	// <input id="signup-seats" name="seats" type="number" value="99" min="1" max="50" aria-invalid="true" aria-describedby="signup-seats-error">
 	// <p class="fw-error" id="signup-seats-error">This must be at most 50.</p>
 }
 

@@ -3,8 +3,10 @@ package views
 import (
 	"context"
 	"io"
+	"maps"
 	"net/url"
 	"reflect"
+	"slices"
 	"strings"
 
 	"github.com/a-h/templ"
@@ -106,20 +108,29 @@ func Form(h actions.Handler, res *actions.Result, opts FormOptions) templ.Compon
 		if target == "" {
 			target = st.domID
 		}
-		attrs := templ.Attributes{"id": st.domID, "method": "post", "class": strings.TrimSpace("fw-form " + opts.Class)}
+		a := make(attrs, 0, 8)
+		a.set("id", st.domID)
+		a.set("method", "post")
 		if path != "" {
-			attrs["action"] = path
-			attrs["hx-post"] = path
-			attrs["hx-target"] = "#" + target
-			attrs["hx-swap"] = "outerHTML"
+			a.set("action", path)
 		}
-		for k, v := range opts.Attrs {
-			attrs[k] = v
+		a.set("class", strings.TrimSpace("fw-form "+opts.Class))
+		if path != "" {
+			a.set("hx-post", path)
+			a.set("hx-target", "#"+target)
+			a.set("hx-swap", "outerHTML")
 		}
+		a.merge([]templ.Attributes{opts.Attrs})
 		children := templ.GetChildren(ctx)
-		ctx = templ.ClearChildren(ctx)
-		ctx = context.WithValue(ctx, stateKey{}, st)
-		return formShell(st, attrs, sealed, opts.Target == "").Render(templ.WithChildren(ctx, children), w)
+		ctx = context.WithValue(templ.ClearChildren(ctx), stateKey{}, st)
+		form := templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
+			// templ.Fragment passes the form as the children in ctx.
+			return renderForm(templ.ClearChildren(ctx), w, st, templ.OrderedAttributes(a), sealed, children)
+		})
+		if opts.Target != "" {
+			return form.Render(ctx, w) // the Region around it is the fragment
+		}
+		return templ.Fragment(st.domID).Render(templ.WithChildren(ctx, form), w)
 	})
 }
 
@@ -155,46 +166,90 @@ func (st *formState) message() string {
 	return ""
 }
 
-// inputAttrs builds an input's attributes from the action's field.
-func (st *formState) inputAttrs(name string, extra []templ.Attributes) (templ.Attributes, actions.Field) {
+// control is the kind of element a field renders as.
+type control int
+
+const (
+	inputControl control = iota
+	textareaControl
+	selectControl
+)
+
+// attrs is an ordered attribute list: templ renders it as built, with no
+// map and no sorting.
+type attrs templ.OrderedAttributes
+
+func (a *attrs) set(key string, value any) {
+	for i := range *a {
+		if (*a)[i].Key == key {
+			(*a)[i].Value = value
+			return
+		}
+	}
+	*a = append(*a, templ.KeyValue[string, any]{Key: key, Value: value})
+}
+
+// merge sets extra attributes over a's, in key order so that output is
+// deterministic.
+func (a *attrs) merge(extra []templ.Attributes) {
+	for _, e := range extra {
+		for _, k := range slices.Sorted(maps.Keys(e)) {
+			a.set(k, e[k])
+		}
+	}
+}
+
+// controlAttrs builds a control's attributes from the action's field: id,
+// name, type and value, constraints from the validate tag, the error's aria
+// attributes, then extra. It returns the input type ("" for a textarea or a
+// select).
+func (st *formState) controlAttrs(name string, c control, extra []templ.Attributes) (templ.OrderedAttributes, string, string) {
 	f, _ := st.h.Field(name)
-	a := templ.Attributes{"id": st.fieldID(name), "name": name, "type": inputType(f)}
-	switch v := st.values.Get(name); {
-	case a["type"] == "checkbox":
-		a["value"] = "true"
-		a["checked"] = v == "true" || v == "on"
-	case a["type"] == "file" || f.Sensitive:
-	case v != "":
-		a["value"] = v
+	id := st.fieldID(name)
+	a := make(attrs, 0, 12)
+	a = append(a, templ.KeyValue[string, any]{Key: "id", Value: id}, templ.KeyValue[string, any]{Key: "name", Value: name})
+	typ := ""
+	if c == inputControl {
+		typ = inputType(f)
+		a.set("type", typ)
+		switch v := st.values.Get(name); {
+		case typ == "checkbox":
+			a.set("value", "true")
+			if v == "true" || v == "on" {
+				a.set("checked", true)
+			}
+		case typ == "file" || f.Sensitive:
+		case v != "":
+			a.set("value", v)
+		}
 	}
 	if _, ok := f.Rule("required"); ok {
-		a["required"] = true
+		a.set("required", true)
 	}
-	numeric := a["type"] == "number"
-	for rule, attr := range map[string]string{"min": "min", "gte": "min", "max": "max", "lte": "max", "len": ""} {
-		p, ok := f.Rule(rule)
-		if !ok {
-			continue
+	if c != selectControl {
+		numeric := typ == "number"
+		textual := !numeric && f.Kind() == reflect.String
+		if p, ok := f.Rule("len"); ok && textual {
+			a.set("minlength", p)
+			a.set("maxlength", p)
 		}
-		switch {
-		case numeric && attr != "":
-			a[attr] = p
-		case !numeric && rule == "len":
-			a["minlength"], a["maxlength"] = p, p
-		case !numeric && (f.Kind() == reflect.String):
-			a[attr+"length"] = p
-		}
-	}
-	if msg := st.fieldError(name); msg != "" {
-		a["aria-invalid"] = "true"
-		a["aria-describedby"] = st.fieldID(name) + "-error"
-	}
-	for _, e := range extra {
-		for k, v := range e {
-			a[k] = v
+		for _, r := range [...][2]string{{"min", "min"}, {"gte", "min"}, {"max", "max"}, {"lte", "max"}} {
+			p, ok := f.Rule(r[0])
+			switch {
+			case !ok:
+			case numeric:
+				a.set(r[1], p)
+			case textual:
+				a.set(r[1]+"length", p)
+			}
 		}
 	}
-	return a, f
+	if st.fieldError(name) != "" {
+		a.set("aria-invalid", "true")
+		a.set("aria-describedby", id+"-error")
+	}
+	a.merge(extra)
+	return templ.OrderedAttributes(a), typ, id
 }
 
 func inputType(f actions.Field) string {
@@ -230,19 +285,16 @@ type Option struct {
 // form fragment: 422 (invalid input) and the errors a form shows in place.
 const htmx2Config = `{"responseHandling":[{"code":"204","swap":false},{"code":"[23]..","swap":true},{"code":"422","swap":true},{"code":"(400|403|409|413|500)","swap":true,"error":true},{"code":"[45]..","swap":false,"error":true},{"code":"...","swap":false}]}`
 
-// submitAttrs merges a button's attributes; a class is added to fw-submit.
-func submitAttrs(attrs []templ.Attributes) templ.Attributes {
-	out := templ.Attributes{"type": "submit"}
-	class := "fw-submit"
-	for _, a := range attrs {
-		for k, v := range a {
-			if s, ok := v.(string); ok && k == "class" {
-				class += " " + s
-				continue
-			}
-			out[k] = v
+// submitAttrs builds a button's attributes; a class is added to fw-submit.
+func submitAttrs(extra []templ.Attributes) templ.OrderedAttributes {
+	a := attrs{{Key: "type", Value: "submit"}, {Key: "class", Value: "fw-submit"}}
+	for _, e := range extra {
+		if c, ok := e["class"].(string); ok {
+			a.set("class", "fw-submit "+c)
+			e = maps.Clone(e)
+			delete(e, "class")
 		}
+		a.merge([]templ.Attributes{e})
 	}
-	out["class"] = class
-	return out
+	return templ.OrderedAttributes(a)
 }

@@ -1,0 +1,190 @@
+package views
+
+import (
+	"context"
+	"io"
+
+	"github.com/a-h/templ"
+)
+
+// The components a form renders many times are written in Go, escaping
+// with templ's own functions: templ's generated code formats every string
+// expression with fmt, which is most of a form's allocations.
+
+// writer writes HTML, keeping the first error.
+type writer struct {
+	ctx context.Context
+	w   io.Writer
+	err error
+}
+
+func (h *writer) raw(s string) {
+	if h.err == nil {
+		_, h.err = io.WriteString(h.w, s)
+	}
+}
+
+func (h *writer) text(s string) { h.raw(templ.EscapeString(s)) }
+
+func (h *writer) attrs(a templ.OrderedAttributes) {
+	if h.err == nil {
+		h.err = templ.RenderAttributes(h.ctx, h.w, a)
+	}
+}
+
+func (h *writer) component(c templ.Component) {
+	if h.err == nil {
+		h.err = c.Render(h.ctx, h.w)
+	}
+}
+
+// renderForm writes the form element: the action ID first, the sealed
+// bound arguments, the form's DOM id, its error or message, then children.
+func renderForm(ctx context.Context, w io.Writer, st *formState, a templ.OrderedAttributes, sealed string, children templ.Component) error {
+	h := writer{ctx: ctx, w: w}
+	h.raw("<form")
+	h.attrs(a)
+	h.raw(`><input type="hidden" name="_action" value="`)
+	h.text(st.h.ID())
+	h.raw(`">`)
+	if sealed != "" {
+		h.raw(`<input type="hidden" name="_bound" value="`)
+		h.text(sealed)
+		h.raw(`">`)
+	}
+	h.raw(`<input type="hidden" name="_form" value="`)
+	h.text(st.domID)
+	h.raw(`">`)
+	if msg := st.formError(); msg != "" {
+		h.raw(`<p class="fw-form-error" role="alert" id="`)
+		h.text(st.domID + "-error")
+		h.raw(`">`)
+		h.text(msg)
+		h.raw(`</p>`)
+	}
+	if msg := st.message(); msg != "" {
+		h.raw(`<p class="fw-message" role="status">`)
+		h.text(msg)
+		h.raw(`</p>`)
+	}
+	h.component(children)
+	h.raw("</form>")
+	return h.err
+}
+
+// field renders a labelled control of the enclosing form, with its error.
+func field(name, label string, c control, extra []templ.Attributes, options []Option) templ.Component {
+	return templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
+		st := stateFrom(ctx)
+		if st == nil {
+			return nil
+		}
+		a, typ, id := st.controlAttrs(name, c, extra)
+		msg := st.fieldError(name)
+		h := writer{ctx: ctx, w: w}
+		switch {
+		case typ == "checkbox" && msg != "":
+			h.raw(`<div class="fw-field fw-invalid fw-check">`)
+		case typ == "checkbox":
+			h.raw(`<div class="fw-field fw-check">`)
+		case msg != "":
+			h.raw(`<div class="fw-field fw-invalid">`)
+		default:
+			h.raw(`<div class="fw-field">`)
+		}
+		h.raw(`<label for="`)
+		h.text(id)
+		h.raw(`">`)
+		h.text(label)
+		h.raw(`</label>`)
+		switch c {
+		case inputControl:
+			h.raw("<input")
+			h.attrs(a)
+			h.raw(">")
+		case textareaControl:
+			h.raw("<textarea")
+			h.attrs(a)
+			h.raw(">")
+			h.text(st.values.Get(name))
+			h.raw("</textarea>")
+		case selectControl:
+			h.raw("<select")
+			h.attrs(a)
+			h.raw(">")
+			current := st.values.Get(name)
+			for _, o := range options {
+				h.raw(`<option value="`)
+				h.text(o.Value)
+				if o.Value == current {
+					h.raw(`" selected>`)
+				} else {
+					h.raw(`">`)
+				}
+				h.text(o.Label)
+				h.raw("</option>")
+			}
+			h.raw("</select>")
+		}
+		if msg != "" {
+			h.raw(`<p class="fw-error" id="`)
+			h.text(id + "-error")
+			h.raw(`">`)
+			h.text(msg)
+			h.raw(`</p>`)
+		}
+		h.raw("</div>")
+		return h.err
+	})
+}
+
+// Input renders a labelled input for the field name of the enclosing form's
+// action: its type and constraint attributes (required, maxlength, min,
+// max, type=email) come from the field's Go type and validate tag, its
+// value from the form's values (never a sensitive field's), and its error
+// with aria-invalid and aria-describedby. Attrs override what Input derives.
+func Input(name, label string, attrs ...templ.Attributes) templ.Component {
+	return field(name, label, inputControl, attrs, nil)
+}
+
+// TextArea renders a labelled textarea for the field name.
+func TextArea(name, label string, attrs ...templ.Attributes) templ.Component {
+	return field(name, label, textareaControl, attrs, nil)
+}
+
+// Select renders a labelled select for the field name, with options.
+func Select(name, label string, options []Option, attrs ...templ.Attributes) templ.Component {
+	return field(name, label, selectControl, attrs, options)
+}
+
+// Submit renders the form's submit button. While an htmx request is in
+// flight the form carries the htmx-request class, and the button shows
+// pending instead of label and takes no clicks. A class in attrs is added
+// to the button's.
+func Submit(label, pending string, attrs ...templ.Attributes) templ.Component {
+	a := submitAttrs(attrs)
+	return templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
+		h := writer{ctx: ctx, w: w}
+		h.raw("<button")
+		h.attrs(a)
+		h.raw(`><span class="fw-label">`)
+		h.text(label)
+		h.raw(`</span><span class="fw-pending htmx-indicator" aria-hidden="true">`)
+		h.text(pending)
+		h.raw(`</span></button>`)
+		return h.err
+	})
+}
+
+// htmxMeta is the HTMXConfig tag, escaped once.
+var htmxMeta = `<meta name="htmx-config" content="` + templ.EscapeString(htmx2Config) + `">`
+
+// HTMXConfig is the meta tag that makes htmx 2 swap the form fragments
+// that formwork answers with 4xx and 5xx statuses, as htmx 4 does by
+// default. Put it in the page head.
+func HTMXConfig() templ.Component {
+	return templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
+		_, err := io.WriteString(w, htmxMeta)
+		return err
+	})
+}
