@@ -159,6 +159,7 @@ func outcome(res *actions.Result) string {
 
 // protect refuses unsafe cross-origin requests, Origin: null included.
 func (s *Server) protect(next http.Handler) http.Handler {
+	checked := s.cop.Handler(next)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.Method {
 		case http.MethodGet, http.MethodHead, http.MethodOptions:
@@ -168,7 +169,7 @@ func (s *Server) protect(next http.Handler) http.Handler {
 				return
 			}
 		}
-		s.cop.Handler(next).ServeHTTP(w, r)
+		checked.ServeHTTP(w, r)
 	})
 }
 

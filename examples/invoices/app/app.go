@@ -4,7 +4,9 @@ package app
 
 import (
 	"database/sql"
+	"embed"
 	"errors"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"regexp"
@@ -35,9 +37,21 @@ type App struct {
 	store     *Store
 	reg       *actions.Registry
 	srv       *server.Server
-	files     *static.Files
+	files     *static.Files // formwork's assets: htmx and form styles
+	own       *static.Files // the demo's own assets
 	act       appActions
 	dummyHash []byte
+}
+
+//go:embed assets
+var assets embed.FS
+
+func assetsFS() fs.FS {
+	sub, err := fs.Sub(assets, "assets")
+	if err != nil {
+		panic(err) // the embedded tree is fixed at build time
+	}
+	return sub
 }
 
 var moneyPattern = regexp.MustCompile(`^\s*\d{1,3}(,?\d{3})*(\.\d{1,2})?\s*$`)
@@ -72,11 +86,15 @@ func New(cfg Config) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
+	own, err := static.New(assetsFS(), "/assets/")
+	if err != nil {
+		return nil, err
+	}
 	dummy, err := bcrypt.GenerateFromPassword([]byte("no user has this password"), bcrypt.DefaultCost)
 	if err != nil {
 		return nil, err
 	}
-	a := &App{cfg: cfg, store: &Store{db: cfg.DB}, reg: reg, files: files, dummyHash: dummy}
+	a := &App{cfg: cfg, store: &Store{db: cfg.DB}, reg: reg, files: files, own: own, dummyHash: dummy}
 	a.act = a.newActions()
 	if err := reg.Register(a.act.login, a.act.logout, a.act.createInvoice, a.act.editInvoice,
 		a.act.addComment, a.act.archive, a.act.saveProfile, a.act.addEntry); err != nil {
@@ -110,6 +128,7 @@ func (a *App) routes() {
 	a.srv.Page("/profile", a.profilePage)
 	a.srv.Page("/changelog", a.changelogPage)
 	a.srv.Handle("GET /static/", a.files)
+	a.srv.Handle("GET /assets/", a.own)
 	a.srv.Handle("GET /healthz", http.HandlerFunc(a.healthz))
 }
 
@@ -124,11 +143,12 @@ func (a *App) healthz(w http.ResponseWriter, r *http.Request) {
 
 // view is what every page's layout needs.
 type view struct {
-	User *User
-	Res  *actions.Result
-	act  *appActions
-	css  string
-	htmx string
+	User   *User
+	Res    *actions.Result
+	act    *appActions
+	css    string
+	appCSS string
+	htmx   string
 }
 
 func (a *App) view(r *http.Request, res *actions.Result) view {
@@ -136,7 +156,8 @@ func (a *App) view(r *http.Request, res *actions.Result) view {
 	if a.cfg.HTMX == "4" {
 		script = static.HTMX4
 	}
-	return view{User: userFrom(r.Context()), Res: res, act: &a.act, css: a.files.URL(static.CSS), htmx: a.files.URL(script)}
+	return view{User: userFrom(r.Context()), Res: res, act: &a.act, css: a.files.URL(static.CSS),
+		appCSS: a.own.URL("app.css"), htmx: a.files.URL(script)}
 }
 
 func (a *App) signedIn(r *http.Request) (*User, error) {
