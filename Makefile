@@ -27,5 +27,5 @@ fuzz:
 
 bench:
 	bash scripts/setup.sh bench
-	$(GO) test -run='^$$' -bench=. -benchmem -count=1 ./server
+	bash scripts/bench.sh
 	bash scripts/loadbench.sh

@@ -60,6 +60,9 @@ func (r *Registry) Invoke(w http.ResponseWriter, req *http.Request, id string) *
 	out, err := c.executeWith(context.WithValue(req.Context(), callKey{}, cl), p.in, p.fields)
 	res.Cookies = cl.cookies
 	if err != nil {
+		if p.values != nil {
+			res.Values = c.refill(p.values)
+		}
 		res.fail(err)
 		return res
 	}
@@ -96,11 +99,25 @@ func newDigest() string {
 	return hex.EncodeToString(b[:])
 }
 
-// payload is a parsed request: the decoded input, and field errors found
-// while decoding, to be merged with the validator's.
+// payload is a parsed request: the decoded input, field errors found while
+// decoding (to be merged with the validator's), and the submitted form
+// values (to refill the form if the call fails).
 type payload struct {
 	in     any // *In
 	fields map[string]string
+	values url.Values
+}
+
+// refill returns the values to show again in a form: the submitted ones but
+// for sensitive and bound fields. Formwork's own fields are already gone.
+func (c *core) refill(values url.Values) url.Values {
+	out := make(url.Values, len(values))
+	for k, vs := range values {
+		if f, ok := c.Field(k); ok && !f.Sensitive && !f.Bound {
+			out[k] = vs
+		}
+	}
+	return out
 }
 
 func malformed(format string, args ...any) error {
@@ -116,9 +133,12 @@ func (r *Registry) parse(w http.ResponseWriter, req *http.Request, res *Result) 
 			return nil, nil, err
 		}
 	}
-	mt, params, err := mime.ParseMediaType(req.Header.Get("Content-Type"))
-	if err != nil {
-		mt = ""
+	mt, params := req.Header.Get("Content-Type"), map[string]string(nil)
+	if mt != "application/x-www-form-urlencoded" { // the common case needs no parsing
+		var err error
+		if mt, params, err = mime.ParseMediaType(mt); err != nil {
+			mt = ""
+		}
 	}
 	r.mu.RLock()
 	limit := r.ceiling
@@ -281,13 +301,15 @@ func (r *Registry) parseJSON(c *core, body *limitedBody, sealed string, res *Res
 	return c, &payload{in: in}, nil
 }
 
-// decodeForm decodes form values and files into a new input.
+// decodeForm decodes form values and files into a new input. It owns
+// values: formwork's fields are taken out of it in place.
 func (r *Registry) decodeForm(c *core, values url.Values, files map[string]*File, res *Result) (*payload, error) {
 	res.Form = values.Get(FieldForm)
-	clean := make(url.Values, len(values))
-	for k, vs := range values {
+	sealed := values.Get(FieldBound)
+	for k := range values {
 		if strings.HasPrefix(k, "_") {
-			continue // formwork's own fields, and reserved names
+			delete(values, k) // formwork's own fields, and reserved names
+			continue
 		}
 		if err := r.checkKey(k); err != nil {
 			return nil, err
@@ -299,22 +321,18 @@ func (r *Registry) decodeForm(c *core, values url.Values, files map[string]*File
 		if f.Bound {
 			return nil, malformed("The field %q is bound to the form and cannot be sent.", k)
 		}
-		clean[k] = vs
-		if f.Sensitive {
-			continue
-		}
-		if res.Values == nil {
-			res.Values = url.Values{}
-		}
-		res.Values[k] = vs
 	}
-	bound, err := r.openBound(c, values.Get(FieldBound), res)
+	bound, err := r.openBound(c, sealed, res)
 	if err != nil {
 		return nil, err
 	}
-	maps.Copy(clean, bound)
 	in := c.newIn()
-	p := &payload{in: in}
+	p := &payload{in: in, values: values}
+	clean := values
+	if len(bound) > 0 {
+		clean = maps.Clone(values)
+		maps.Copy(clean, bound)
+	}
 	if err := r.safeDecode(in, clean); err != nil {
 		var me schema.MultiError
 		if !errors.As(err, &me) {

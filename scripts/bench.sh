@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Runs the benchmarks in one go test invocation and prints each formwork
+# path as a ratio of the hand-written baseline measured in the same run.
+# The headline ratio comes from BenchmarkRoundTripRatio, which alternates
+# the two handlers request by request so that both see the same load.
+# Target: formwork at no more than 1.25x the hand-written handler's time
+# and allocations.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+go test -run='^$' -bench=. -benchmem -count="${COUNT:-3}" ./server ./examples/invoices/app | tee "$out"
+awk '
+/^BenchmarkRoundTripRatio/ {
+  for (i = 2; i <= NF; i++) {
+    if ($(i+1) == "time-ratio") tr[++nr] = $i
+    if ($(i+1) == "allocs-ratio") ar[nr + 1] = $i
+  }
+  next
+}
+/^Benchmark/ {
+  name = $1; sub(/-[0-9]+$/, "", name); sub(/^BenchmarkRoundTrip\//, "", name)
+  for (i = 2; i <= NF; i++) {
+    if ($(i+1) == "ns/op") ns[name] += $i
+    if ($(i+1) == "B/op") by[name] += $i
+    if ($(i+1) == "allocs/op") al[name] += $i
+  }
+  n[name]++
+}
+END {
+  printf "\n%-28s %12s %10s %10s   %s\n", "benchmark (mean of runs)", "ns/op", "B/op", "allocs/op", "ratio to handwritten (time, allocs)"
+  split("handwritten-303 formwork-303 handwritten-422 formwork-422-page formwork-422-htmx-fragment BenchmarkInvalidLogin", order, " ")
+  for (k = 1; k in order; k++) {
+    b = order[k]; if (!(b in n)) continue
+    t = ns[b] / n[b]; m = by[b] / n[b]; a = al[b] / n[b]
+    base = (b ~ /422/) ? "handwritten-422" : "handwritten-303"
+    ratio = ""
+    if (b ~ /^formwork/) ratio = sprintf("%.2fx, %.2fx", t / (ns[base] / n[base]), a / (al[base] / n[base]))
+    printf "%-28s %12.0f %10.0f %10.0f   %s\n", b, t, m, a, ratio
+  }
+  # median of the interleaved runs
+  for (i = 1; i <= nr; i++) for (j = i + 1; j <= nr; j++) if (tr[j] < tr[i]) { x = tr[i]; tr[i] = tr[j]; tr[j] = x }
+  t = tr[int((nr + 1) / 2)]; a = ar[1]
+  printf "\nround trip, interleaved (median of %d runs): formwork %.3fx time, %.3fx allocs of the hand-written handler (target <= 1.25x) %s\n", nr, t, a, (t <= 1.25 && a <= 1.25 ? "ok" : "MISSED")
+}' "$out"
