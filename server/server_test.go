@@ -3,15 +3,20 @@ package server_test
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"io"
 	"mime/multipart"
 	"net/http"
+	"net/http/httptest"
 	"net/textproto"
 	"net/url"
 	"runtime"
 	"strings"
 	"testing"
 
+	"github.com/a-h/templ"
+
+	"github.com/formwork-dev/formwork/actions"
 	"github.com/formwork-dev/formwork/server"
 	"github.com/formwork-dev/formwork/views"
 )
@@ -485,5 +490,34 @@ func TestFormsMatchInputs(t *testing.T) {
 	broken := strings.Replace(page, `name="title"`, `name="titel"`, 1)
 	if err := views.CheckHTML(a.reg, strings.NewReader(broken)); err == nil || !strings.Contains(err.Error(), "titel") {
 		t.Fatalf("a misnamed field passed the check: %v", err)
+	}
+}
+
+func TestPanicInPageRenderAndFailedAuthentication(t *testing.T) {
+	a := newApp(t, false)
+	a.srv.Page("/boom", func(w http.ResponseWriter, r *http.Request, res *actions.Result) (templ.Component, error) {
+		panic("the page panicked")
+	})
+	for _, c := range callers {
+		resp, body := a.do(t, call{method: "GET", path: "/boom", caller: c.caller})
+		if resp.StatusCode != 500 || strings.Contains(body, "the page panicked") || !strings.Contains(body, "fw-digest") && c.caller != server.JSON {
+			t.Fatalf("%s: page panic: %d %s", c.name, resp.StatusCode, body)
+		}
+	}
+	if !strings.Contains(a.logs.String(), "the page panicked") {
+		t.Fatal("the panic is not logged")
+	}
+
+	reg := a.reg
+	srv, _ := server.New(server.Config{Actions: reg, Logger: discard, Authenticate: func(*http.Request) (actions.Principal, error) {
+		return nil, errors.New("session store down")
+	}})
+	srv.Page("/x", func(w http.ResponseWriter, r *http.Request, res *actions.Result) (templ.Component, error) {
+		return templ.Raw("x"), nil
+	})
+	rec := httptest.NewRecorder()
+	srv.ServeHTTP(rec, httptest.NewRequest("GET", "/x", nil))
+	if rec.Code != 500 || strings.Contains(rec.Body.String(), "session store down") {
+		t.Fatalf("failed authentication: %d %s", rec.Code, rec.Body)
 	}
 }
