@@ -76,25 +76,25 @@ func StatusOf(res *actions.Result) int {
 	return StatusOfKind(res.Kind)
 }
 
-// StatusOfKind maps an error kind to its HTTP status.
+// kindStatus is the one table from error kinds to HTTP statuses.
+var kindStatus = [...]int{
+	actions.KindInternal:         http.StatusInternalServerError,
+	actions.KindInvalid:          http.StatusUnprocessableEntity,
+	actions.KindUnauthenticated:  http.StatusUnauthorized,
+	actions.KindForbidden:        http.StatusForbidden,
+	actions.KindNotFound:         http.StatusNotFound,
+	actions.KindConflict:         http.StatusConflict,
+	actions.KindMalformed:        http.StatusBadRequest,
+	actions.KindUnknownAction:    http.StatusConflict,
+	actions.KindTooLarge:         http.StatusRequestEntityTooLarge,
+	actions.KindUnsupportedMedia: http.StatusUnsupportedMediaType,
+}
+
+// StatusOfKind maps an error kind to its HTTP status; an unknown kind is an
+// internal error.
 func StatusOfKind(k actions.Kind) int {
-	switch k {
-	case actions.KindInvalid:
-		return http.StatusUnprocessableEntity
-	case actions.KindUnauthenticated:
-		return http.StatusUnauthorized
-	case actions.KindForbidden:
-		return http.StatusForbidden
-	case actions.KindNotFound:
-		return http.StatusNotFound
-	case actions.KindConflict, actions.KindUnknownAction:
-		return http.StatusConflict
-	case actions.KindMalformed:
-		return http.StatusBadRequest
-	case actions.KindTooLarge:
-		return http.StatusRequestEntityTooLarge
-	case actions.KindUnsupportedMedia:
-		return http.StatusUnsupportedMediaType
+	if int(k) < len(kindStatus) {
+		return kindStatus[k]
 	}
 	return http.StatusInternalServerError
 }
@@ -133,18 +133,9 @@ func (s *Server) respond(w http.ResponseWriter, r *http.Request, res *actions.Re
 		s.writeJSON(w, r, status, res)
 		return
 	case HTMX:
-		switch {
-		case res.OK() && res.Redirect != "" && res.FullReload:
-			h.Set("HX-Redirect", res.Redirect)
-			w.WriteHeader(http.StatusOK)
-			return
-		case res.OK() && res.Redirect != "":
-			h.Set("HX-Location", res.Redirect)
-			w.WriteHeader(http.StatusOK)
-			return
-		case res.Kind == actions.KindUnauthenticated:
-			h.Set("HX-Redirect", s.loginURL(htmxCurrentPath(r)))
-			w.WriteHeader(http.StatusOK)
+		if header, target := s.htmxRedirect(r, res); header != "" {
+			h.Set(header, target)
+			w.WriteHeader(http.StatusOK) // htmx acts on the header of a 2xx
 			return
 		}
 	case Browser:
@@ -165,6 +156,21 @@ func (s *Server) respond(w http.ResponseWriter, r *http.Request, res *actions.Re
 		return
 	}
 	s.renderPage(w, r, page, res, status)
+}
+
+// htmxRedirect names the header, and its target, that sends an htmx caller
+// elsewhere: HX-Location for a redirect within the page's shell, HX-Redirect
+// for a full load (a sign-in, or a caller who must sign in first).
+func (s *Server) htmxRedirect(r *http.Request, res *actions.Result) (header, target string) {
+	switch {
+	case res.OK() && res.Redirect != "" && res.FullReload:
+		return "HX-Redirect", res.Redirect
+	case res.OK() && res.Redirect != "":
+		return "HX-Location", res.Redirect
+	case res.Kind == actions.KindUnauthenticated:
+		return "HX-Redirect", s.loginURL(htmxCurrentPath(r))
+	}
+	return "", ""
 }
 
 // renderPage renders a page to a buffer, cut to the htmx target's fragment
