@@ -454,7 +454,11 @@ type limitedBody struct {
 }
 
 func (b *limitedBody) Read(p []byte) (int, error) {
-	if room := b.limit - b.read + 1; int64(len(p)) > room {
+	room := b.limit - b.read + 1 // one byte more than the limit tells "too large"
+	if room <= 0 {
+		return 0, b.tooLarge()
+	}
+	if int64(len(p)) > room {
 		p = p[:room]
 	}
 	n, err := b.r.Read(p)

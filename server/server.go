@@ -118,7 +118,8 @@ func (s *Server) handle(pattern string, h http.Handler) {
 // Page registers a page at path, a [http.ServeMux] path pattern without a
 // method such as "/invoices/{id}". GET and HEAD render it; POST runs the
 // action named by the form and renders it again with the result. Other
-// methods get 405 with an Allow header.
+// methods get 405 with an Allow header. As with [http.ServeMux], "/"
+// matches every path; the home page alone is "/{$}".
 func (s *Server) Page(path string, render PageFunc) {
 	if strings.ContainsAny(path, " \t") || !strings.HasPrefix(path, "/") {
 		panic(fmt.Sprintf("server: Page(%q): want a path pattern such as /invoices/{id}", path))
