@@ -89,8 +89,8 @@ func Form(h actions.Handler, res *actions.Result, opts FormOptions) templ.Compon
 		}
 		if res.For(h.ID()) && (res.Form == "" || res.Form == st.domID) {
 			st.res = res
-			if !res.OK() {
-				st.values = res.Values
+			if !res.OK() && res.Values != nil {
+				st.values = res.Values // what was sent; before decoding, the initial values stay
 			}
 		}
 		var sealed string
@@ -148,9 +148,6 @@ func (st *formState) fieldError(name string) string {
 func (st *formState) formError() string {
 	if st.res == nil || st.res.OK() {
 		return ""
-	}
-	if st.res.Status == actions.StatusInvalid && len(st.res.Fields) > 0 && st.res.Error == "Please correct the errors below." {
-		return st.res.Error
 	}
 	msg := st.res.Error
 	if st.res.Digest != "" {
