@@ -10,9 +10,9 @@ const flashCookie = "fw_flash"
 
 // setFlash sets a one-time message, sealed so that nobody else can plant
 // words on our pages.
-func (s *Server) setFlash(w http.ResponseWriter, msg string) {
+func (s *Server) setFlash(w http.ResponseWriter, r *http.Request, msg string) {
 	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: s.cfg.Actions.Seal("flash", []byte(msg)),
-		Path: "/", MaxAge: 60, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+		Path: "/", MaxAge: 60, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
 }
 
 // takeFlash reads and clears the flash, as a message-only result.
@@ -21,7 +21,8 @@ func (s *Server) takeFlash(w http.ResponseWriter, r *http.Request) *actions.Resu
 	if err != nil {
 		return nil
 	}
-	http.SetCookie(w, &http.Cookie{Name: flashCookie, Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+	http.SetCookie(w, &http.Cookie{Name: flashCookie, Path: "/", MaxAge: -1, HttpOnly: true,
+		SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
 	msg, err := s.cfg.Actions.Open("flash", c.Value)
 	if err != nil {
 		return nil

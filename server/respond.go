@@ -125,7 +125,7 @@ func (s *Server) respond(w http.ResponseWriter, r *http.Request, res *actions.Re
 	// one-time flash; htmx without a redirect sees it in the fragment.
 	navigates := caller == Browser || (caller == HTMX && res.Redirect != "")
 	if navigates && res.OK() && res.Message != "" && (res.Redirect == "" || isLocalPath(res.Redirect)) {
-		s.setFlash(w, res.Message)
+		s.setFlash(w, r, res.Message)
 	}
 	status := StatusOf(res)
 	switch caller {
