@@ -128,15 +128,14 @@ func (c *core) execute(ctx context.Context, in any) (any, error) {
 func (c *core) executeWith(ctx context.Context, in any, decodeErrs map[string]string) (out any, err error) {
 	if err := c.reg.Validate(in); err != nil || len(decodeErrs) > 0 {
 		var e *Error
-		if err != nil && (!errors.As(err, &e) || e.Kind != KindInvalid) {
+		switch {
+		case err != nil && (!errors.As(err, &e) || e.Kind != KindInvalid):
 			return nil, err
+		case e == nil:
+			return nil, Invalid(decodeErrs)
 		}
-		fields := map[string]string{}
-		if e != nil {
-			maps.Copy(fields, e.Fields)
-		}
-		maps.Copy(fields, decodeErrs)
-		return nil, Invalid(fields)
+		maps.Copy(e.Fields, decodeErrs) // a decode error outranks the rule it broke
+		return nil, e
 	}
 	if err := c.authorize(ctx, in); err != nil {
 		return nil, err

@@ -18,6 +18,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/gorilla/schema"
 )
@@ -109,15 +110,15 @@ type payload struct {
 }
 
 // refill returns the values to show again in a form: the submitted ones but
-// for sensitive and bound fields. Formwork's own fields are already gone.
+// for sensitive and bound fields, taken out of values in place. Formwork's
+// own fields are already gone.
 func (c *core) refill(values url.Values) url.Values {
-	out := make(url.Values, len(values))
-	for k, vs := range values {
-		if f, ok := c.Field(k); ok && !f.Sensitive && !f.Bound {
-			out[k] = vs
+	for k := range values {
+		if f, ok := c.Field(k); !ok || f.Sensitive || f.Bound {
+			delete(values, k)
 		}
 	}
-	return out
+	return values
 }
 
 func malformed(format string, args ...any) error {
@@ -192,11 +193,12 @@ func (r *Registry) parseURLEncoded(c *core, body *limitedBody, res *Result) (*co
 			}
 		}
 	}
-	raw, err := io.ReadAll(br)
-	if err != nil {
+	raw := bodyBuffers.Get().(*bytes.Buffer)
+	defer func() { raw.Reset(); bodyBuffers.Put(raw) }()
+	if _, err := raw.ReadFrom(br); err != nil {
 		return c, nil, body.readError(err)
 	}
-	values, err := url.ParseQuery(string(raw))
+	values, err := url.ParseQuery(raw.String())
 	if err != nil {
 		return c, nil, malformed("The form body is not valid URL encoding.")
 	}
@@ -326,14 +328,11 @@ func (r *Registry) decodeForm(c *core, values url.Values, files map[string]*File
 	if err != nil {
 		return nil, err
 	}
+	// Bound values join the submitted ones in place: refill leaves them out.
+	maps.Copy(values, bound)
 	in := c.newIn()
 	p := &payload{in: in, values: values}
-	clean := values
-	if len(bound) > 0 {
-		clean = maps.Clone(values)
-		maps.Copy(clean, bound)
-	}
-	if err := r.safeDecode(in, clean); err != nil {
+	if err := r.safeDecode(in, values); err != nil {
 		var me schema.MultiError
 		if !errors.As(err, &me) {
 			return nil, malformed("The form does not decode.")
@@ -444,6 +443,10 @@ func conversionMessage(t reflect.Type) string {
 	}
 	return "This value is not valid."
 }
+
+// bodyBuffers hold URL-encoded bodies while they are parsed; the parsed
+// values copy what they keep.
+var bodyBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // limitedBody counts the body as it streams. Its limit starts at the
 // registry's ceiling and tightens to the action's once the action is known.

@@ -20,7 +20,7 @@ command -v wrk >/dev/null || { echo "loadbench: wrk is missing; run scripts/setu
 go build -o "$tmp/demo" ./examples/invoices
 go build -o "$tmp/bare" ./internal/loadbench/bare
 
-"$tmp/demo" -addr "$DEMO_ADDR" -db "$tmp/db/invoices.db" >"$tmp/demo.out" 2>"$tmp/access.log" &
+"$tmp/demo" -addr "$DEMO_ADDR" -db "$tmp/db/invoices.db" >"$tmp/demo.out" 2>"${ACCESS_LOG:-$tmp/access.log}" &
 demo_pid=$!; pids+=("$demo_pid")
 for _ in $(seq 100); do curl -fs "http://$DEMO_ADDR/healthz" >/dev/null && break; sleep 0.1; done
 

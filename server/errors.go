@@ -22,7 +22,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if kind == actions.KindInternal {
 		res.Digest = newDigest()
 	}
-	if info := infoFrom(r.Context()); info != nil {
+	if info := infoOf(w); info != nil {
 		info.outcome, info.err, info.digest = kind.String(), err, res.Digest
 	}
 	if kind == actions.KindUnauthenticated && CallerOf(r) == Browser && r.Method == http.MethodGet {

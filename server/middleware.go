@@ -1,7 +1,6 @@
 package server
 
 import (
-	"context"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
@@ -19,17 +18,23 @@ type reqInfo struct {
 	err     error
 }
 
-type infoKey struct{}
-
-func infoFrom(ctx context.Context) *reqInfo {
-	i, _ := ctx.Value(infoKey{}).(*reqInfo)
-	return i
+// infoOf returns the log record of the request that w answers. The
+// server's own handlers always get the statusWriter the log middleware
+// made, which carries the record without a context value or a copy of the
+// request.
+func infoOf(w http.ResponseWriter) *reqInfo {
+	if sw, ok := w.(*statusWriter); ok {
+		return &sw.info
+	}
+	return nil
 }
 
-// statusWriter records the status of a response.
+// statusWriter records the status of a response, and carries its log
+// record.
 type statusWriter struct {
 	http.ResponseWriter
 	status int
+	info   reqInfo
 }
 
 func (w *statusWriter) WriteHeader(code int) {
@@ -54,9 +59,9 @@ func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 func (s *Server) logRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		info := &reqInfo{}
 		sw := &statusWriter{ResponseWriter: w}
-		next.ServeHTTP(sw, r.WithContext(context.WithValue(r.Context(), infoKey{}, info)))
+		next.ServeHTTP(sw, r)
+		info := &sw.info
 		if sw.status == 0 {
 			sw.status = http.StatusOK
 		}
@@ -67,13 +72,14 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		if !s.log.Enabled(r.Context(), level) {
 			return
 		}
-		attrs := []slog.Attr{
+		var buf [9]slog.Attr
+		attrs := append(buf[:0],
 			slog.String("method", r.Method),
 			slog.String("pattern", info.pattern),
 			slog.String("path", r.URL.Path),
 			slog.Int("status", sw.status),
 			slog.Duration("duration", time.Since(start)),
-		}
+		)
 		if info.action != "" {
 			attrs = append(attrs, slog.String("action", info.action))
 		}
@@ -107,7 +113,7 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 			err := &actions.Error{Kind: actions.KindInternal, Err: &actions.PanicError{Value: v, Stack: debug.Stack()}}
 			if sw != nil && sw.status != 0 {
 				// Too late for an error page; log it and cut the response.
-				if info := infoFrom(r.Context()); info != nil {
+				if info := infoOf(w); info != nil {
 					info.outcome, info.err, info.digest = "panic", err, newDigest()
 				}
 				panic(http.ErrAbortHandler)

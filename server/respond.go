@@ -103,8 +103,12 @@ func StatusOfKind(k actions.Kind) int {
 // Page is nil for callers of the action endpoint.
 func (s *Server) respond(w http.ResponseWriter, r *http.Request, res *actions.Result, page PageFunc) {
 	h := w.Header()
-	h.Set("Cache-Control", "no-store")
-	h.Add("Vary", "HX-Request, Accept")
+	h["Cache-Control"] = headerNoStore
+	if len(h["Vary"]) == 0 {
+		h["Vary"] = headerVaryCaller
+	} else {
+		h["Vary"] = append(h["Vary"], "HX-Request, Accept")
+	}
 	for _, c := range res.Cookies {
 		http.SetCookie(w, c)
 	}
@@ -185,8 +189,10 @@ func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, page PageFun
 	buf := getBuffer()
 	defer putBuffer(buf)
 	h := w.Header()
-	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Add("Vary", "HX-Request")
+	h["Content-Type"] = headerHTML
+	if len(h["Vary"]) == 0 {
+		h["Vary"] = headerVaryHX // a GET; an action's response says more already
+	}
 	if CallerOf(r) == HTMX {
 		target := htmxTarget(r)
 		if target == "" && res != nil {
@@ -296,9 +302,20 @@ func (s *Server) writeJSON(w http.ResponseWriter, r *http.Request, status int, v
 		s.fail(w, r, fmt.Errorf("encode JSON: %w", err))
 		return
 	}
-	w.Header().Set("Content-Type", "application/json")
+	w.Header()["Content-Type"] = headerJSON
 	writeBuffered(w, status, buf)
 }
+
+// Header values that never change, shared rather than allocated per
+// response. Each has capacity one, so an Add elsewhere copies it.
+var (
+	headerNoStore = []string{"no-store"}
+	headerHTML    = []string{"text/html; charset=utf-8"}
+	headerJSON    = []string{"application/json"}
+	headerVaryHX  = []string{"HX-Request"}
+	// headerVaryCaller: who calls an action decides the response's shape.
+	headerVaryCaller = []string{"HX-Request, Accept"}
+)
 
 var buffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 

@@ -108,7 +108,7 @@ func (s *Server) Handle(pattern string, h http.Handler) { s.handle(pattern, h) }
 
 func (s *Server) handle(pattern string, h http.Handler) {
 	s.mux.Handle(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if info := infoFrom(r.Context()); info != nil {
+		if info := infoOf(w); info != nil {
 			info.pattern = r.Pattern
 		}
 		h.ServeHTTP(w, r)
@@ -139,7 +139,7 @@ func (s *Server) serveAction(w http.ResponseWriter, r *http.Request) {
 // invoke runs the action and notes it for the request's log line.
 func (s *Server) invoke(w http.ResponseWriter, r *http.Request, id string) *actions.Result {
 	res := s.cfg.Actions.Invoke(w, r, id)
-	if info := infoFrom(r.Context()); info != nil {
+	if info := infoOf(w); info != nil {
 		info.action = res.Action
 		info.outcome = outcome(res)
 		info.err = res.Err
@@ -175,7 +175,7 @@ func (s *Server) protect(next http.Handler) http.Handler {
 }
 
 func (s *Server) denyCrossOrigin(w http.ResponseWriter, r *http.Request) {
-	if info := infoFrom(r.Context()); info != nil {
+	if info := infoOf(w); info != nil {
 		info.outcome = "cross_origin"
 	}
 	res := &actions.Result{Status: actions.StatusFailed, Kind: actions.KindForbidden, Error: "Cross-origin request refused."}

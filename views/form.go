@@ -196,57 +196,99 @@ func (a *attrs) merge(extra []templ.Attributes) {
 	}
 }
 
-// controlAttrs builds a control's attributes from the action's field: id,
-// name, type and value, constraints from the validate tag, the error's aria
-// attributes, then extra. It returns the input type ("" for a textarea or a
-// select).
-func (st *formState) controlAttrs(name string, c control, extra []templ.Attributes) (templ.OrderedAttributes, string, string) {
-	f, _ := st.h.Field(name)
-	id := st.fieldID(name)
-	a := make(attrs, 0, 12)
-	a = append(a, templ.KeyValue[string, any]{Key: "id", Value: id}, templ.KeyValue[string, any]{Key: "name", Value: name})
-	typ := ""
+// attrWriter writes a control's attributes straight to the output. Extra
+// attributes given by the caller replace derived ones of the same name and
+// are written last, in key order.
+type attrWriter struct {
+	w     *writer
+	extra map[string]any
+}
+
+func (a attrWriter) str(key, value string) {
+	if _, ok := a.extra[key]; ok || value == "" {
+		return
+	}
+	a.w.raw(" ")
+	a.w.raw(key)
+	a.w.raw(`="`)
+	a.w.text(value)
+	a.w.raw(`"`)
+}
+
+func (a attrWriter) flag(key string, on bool) {
+	if _, ok := a.extra[key]; ok || !on {
+		return
+	}
+	a.w.raw(" ")
+	a.w.raw(key)
+}
+
+func (a attrWriter) finish() {
+	if len(a.extra) > 0 {
+		ordered := make(attrs, 0, len(a.extra))
+		ordered.merge([]templ.Attributes{a.extra})
+		a.w.attrs(templ.OrderedAttributes(ordered))
+	}
+}
+
+// mergeExtra flattens the extra attribute maps given to a control.
+func mergeExtra(extra []templ.Attributes) map[string]any {
+	switch len(extra) {
+	case 0:
+		return nil
+	case 1:
+		return extra[0]
+	}
+	out := map[string]any{}
+	for _, e := range extra {
+		maps.Copy(out, e)
+	}
+	return out
+}
+
+// writeControlAttrs writes a control's attributes from the action's field:
+// id, name, type and value, constraints from the validate tag, the error's
+// aria attributes, then extra.
+func (st *formState) writeControlAttrs(w *writer, f actions.Field, id, typ string, c control, extra map[string]any) {
+	a := attrWriter{w: w, extra: extra}
+	a.str("id", id)
+	a.str("name", f.Name)
 	if c == inputControl {
-		typ = inputType(f)
-		a.set("type", typ)
-		switch v := st.values.Get(name); {
+		a.str("type", typ)
+		switch v := st.values.Get(f.Name); {
 		case typ == "checkbox":
-			a.set("value", "true")
-			if v == "true" || v == "on" {
-				a.set("checked", true)
-			}
+			a.str("value", "true")
+			a.flag("checked", v == "true" || v == "on")
 		case typ == "file" || f.Sensitive:
-		case v != "":
-			a.set("value", v)
+		default:
+			a.str("value", v)
 		}
 	}
-	if _, ok := f.Rule("required"); ok {
-		a.set("required", true)
-	}
+	_, required := f.Rule("required")
+	a.flag("required", required)
 	if c != selectControl {
 		numeric := typ == "number"
 		textual := !numeric && f.Kind() == reflect.String
 		if p, ok := f.Rule("len"); ok && textual {
-			a.set("minlength", p)
-			a.set("maxlength", p)
+			a.str("minlength", p)
+			a.str("maxlength", p)
 		}
 		for _, r := range [...][2]string{{"min", "min"}, {"gte", "min"}, {"max", "max"}, {"lte", "max"}} {
 			p, ok := f.Rule(r[0])
 			switch {
 			case !ok:
 			case numeric:
-				a.set(r[1], p)
+				a.str(r[1], p)
 			case textual:
-				a.set(r[1]+"length", p)
+				a.str(r[1]+"length", p)
 			}
 		}
 	}
-	if st.fieldError(name) != "" {
-		a.set("aria-invalid", "true")
-		a.set("aria-describedby", id+"-error")
+	if st.fieldError(f.Name) != "" {
+		a.str("aria-invalid", "true")
+		a.str("aria-describedby", id+"-error")
 	}
-	a.merge(extra)
-	return templ.OrderedAttributes(a), typ, id
+	a.finish()
 }
 
 func inputType(f actions.Field) string {

@@ -5,6 +5,8 @@ import (
 	"io"
 
 	"github.com/a-h/templ"
+
+	"github.com/formwork-dev/formwork/actions"
 )
 
 // The components a form renders many times are written in Go, escaping
@@ -73,13 +75,23 @@ func renderForm(ctx context.Context, w io.Writer, st *formState, a templ.Ordered
 }
 
 // field renders a labelled control of the enclosing form, with its error.
-func field(name, label string, c control, extra []templ.Attributes, options []Option) templ.Component {
+func field(name, label string, c control, attrs []templ.Attributes, options []Option) templ.Component {
+	extra := mergeExtra(attrs)
 	return templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
 		st := stateFrom(ctx)
 		if st == nil {
 			return nil
 		}
-		a, typ, id := st.controlAttrs(name, c, extra)
+		f, ok := st.h.Field(name)
+		if !ok {
+			f = actions.Field{Name: name} // CheckHTML reports it; render it plainly
+		}
+		f.Name = name // with its indices, such as items.0.qty
+		id := st.fieldID(name)
+		typ := ""
+		if c == inputControl {
+			typ = inputType(f)
+		}
 		msg := st.fieldError(name)
 		h := writer{ctx: ctx, w: w}
 		switch {
@@ -100,17 +112,17 @@ func field(name, label string, c control, extra []templ.Attributes, options []Op
 		switch c {
 		case inputControl:
 			h.raw("<input")
-			h.attrs(a)
+			st.writeControlAttrs(&h, f, id, typ, c, extra)
 			h.raw(">")
 		case textareaControl:
 			h.raw("<textarea")
-			h.attrs(a)
+			st.writeControlAttrs(&h, f, id, typ, c, extra)
 			h.raw(">")
 			h.text(st.values.Get(name))
 			h.raw("</textarea>")
 		case selectControl:
 			h.raw("<select")
-			h.attrs(a)
+			st.writeControlAttrs(&h, f, id, typ, c, extra)
 			h.raw(">")
 			current := st.values.Get(name)
 			for _, o := range options {
