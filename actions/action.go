@@ -47,6 +47,7 @@ type Handler interface {
 // [RequireRole] or [Public]); [Registry.Register] refuses one without.
 func New[In, Out any](name string, fn Func[In, Out], opts ...Option) *Action[In, Out] {
 	a := &Action[In, Out]{fn: fn}
+	a.sealed.max = 1024
 	a.name = name
 	a.inType = reflect.TypeFor[In]()
 	for _, o := range opts {
@@ -90,6 +91,7 @@ type core struct {
 	fields  []Field
 	byField map[string]int // index in fields, by name
 	limit   int64
+	sealed  memo[string] // seals of bound values, by their encoding
 }
 
 // Name returns the action's name.

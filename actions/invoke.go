@@ -408,6 +408,10 @@ func (r *Registry) openBound(c *core, sealed string, res *Result) (url.Values, e
 	case !wantBound:
 		return nil, malformed("The form sends bound arguments its action does not take.")
 	}
+	key := res.ID + "\x00" + sealed
+	if vs, ok := r.opened.get(key); ok {
+		return vs, nil // opened for this very action ID before; callers only read it
+	}
 	pt, err := r.keys.Open("bound", sealed, []byte(res.ID))
 	if err != nil {
 		return nil, malformed("The form's bound arguments were altered or belong to another form.")
@@ -421,6 +425,7 @@ func (r *Registry) openBound(c *core, sealed string, res *Result) (url.Values, e
 			return nil, malformed("The form's bound arguments name an unbound field.")
 		}
 	}
+	r.opened.put(key, vs)
 	return vs, nil
 }
 

@@ -65,6 +65,8 @@ type Registry struct {
 	maxSlice    int
 	messages    map[string]string
 
+	opened memo[url.Values] // verified bound arguments, by action ID and seal
+
 	mu      sync.RWMutex
 	byID    map[string]*core
 	byName  map[string]*core
@@ -85,6 +87,7 @@ func NewRegistry(cfg Config) (*Registry, error) {
 		revalidator: cfg.Revalidator,
 		validate:    cfg.Validator,
 		messages:    cfg.Messages,
+		opened:      memo[url.Values]{max: 4096},
 		byID:        map[string]*core{},
 		byName:      map[string]*core{},
 	}
@@ -304,7 +307,13 @@ func (c *core) Seal(values url.Values) (string, error) {
 			return "", fmt.Errorf("actions: %q is not a bound field of %q", k, c.name)
 		}
 	}
-	return c.reg.keys.Seal("bound", []byte(values.Encode()), []byte(c.id)), nil
+	encoded := values.Encode()
+	if sealed, ok := c.sealed.get(encoded); ok {
+		return sealed, nil
+	}
+	sealed := c.reg.keys.Seal("bound", []byte(encoded), []byte(c.id))
+	c.sealed.put(encoded, sealed)
+	return sealed, nil
 }
 
 // ManifestEntry describes one registered action.

@@ -5,11 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/a-h/templ"
 
@@ -113,7 +115,7 @@ func (s *Server) respond(w http.ResponseWriter, r *http.Request, res *actions.Re
 		http.SetCookie(w, c)
 	}
 	if res.Kind == actions.KindTooLarge {
-		h.Set("Connection", "close") // do not drain what is left of the body
+		s.linger(w, r)
 	}
 	caller := CallerOf(r)
 	if res.OK() && res.Redirect != "" {
@@ -160,6 +162,19 @@ func (s *Server) respond(w http.ResponseWriter, r *http.Request, res *actions.Re
 		return
 	}
 	s.renderPage(w, r, page, res, status)
+}
+
+// linger reads and discards what is left of an oversized body, up to one
+// more body limit and for two seconds at the most, before the 413 leaves.
+// A client still uploading when the server closes gets a connection reset
+// instead of the response; a modest overshoot now reads its 413, while a
+// huge upload is still cut off. The connection closes after the response.
+func (s *Server) linger(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Connection", "close")
+	rc := http.NewResponseController(w)
+	rc.SetReadDeadline(time.Now().Add(2 * time.Second))
+	io.CopyN(io.Discard, r.Body, s.cfg.Actions.MaxBodyBytes())
+	rc.SetReadDeadline(time.Time{})
 }
 
 // htmxRedirect names the header, and its target, that sends an htmx caller

@@ -45,9 +45,15 @@ func TestRunDrainsInFlightRequests(t *testing.T) {
 	}()
 	<-started
 	stop() // as SIGTERM would, through signal.NotifyContext
-	time.Sleep(50 * time.Millisecond)
-	if _, err := net.DialTimeout("tcp", ln.Addr().String(), time.Second); err == nil {
-		t.Error("the server still accepts connections while shutting down")
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		c, err := net.DialTimeout("tcp", ln.Addr().String(), time.Second)
+		if err != nil {
+			break // the listener is closed while the request is still in flight
+		}
+		c.Close()
+		if time.Now().After(deadline) {
+			t.Fatal("the server still accepts connections while shutting down")
+		}
 	}
 	close(release)
 	if s := <-got; s != "finished" {

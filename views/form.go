@@ -224,7 +224,11 @@ func (a attrWriter) flag(key string, on bool) {
 }
 
 func (a attrWriter) finish() {
-	if len(a.extra) > 0 {
+	switch len(a.extra) {
+	case 0:
+	case 1:
+		a.w.attrs(templ.Attributes(a.extra)) // one key needs no ordering
+	default:
 		ordered := make(attrs, 0, len(a.extra))
 		ordered.merge([]templ.Attributes{a.extra})
 		a.w.attrs(templ.OrderedAttributes(ordered))
@@ -273,20 +277,25 @@ func (st *formState) writeControlAttrs(w *writer, f actions.Field, id, typ strin
 			a.str("minlength", p)
 			a.str("maxlength", p)
 		}
-		for _, r := range [...][2]string{{"min", "min"}, {"gte", "min"}, {"max", "max"}, {"lte", "max"}} {
+		for _, r := range [...][3]string{{"min", "min", "minlength"}, {"gte", "min", "minlength"},
+			{"max", "max", "maxlength"}, {"lte", "max", "maxlength"}} {
 			p, ok := f.Rule(r[0])
 			switch {
 			case !ok:
 			case numeric:
 				a.str(r[1], p)
 			case textual:
-				a.str(r[1]+"length", p)
+				a.str(r[2], p)
 			}
 		}
 	}
 	if st.fieldError(f.Name) != "" {
 		a.str("aria-invalid", "true")
-		a.str("aria-describedby", id+"-error")
+		if _, ok := a.extra["aria-describedby"]; !ok {
+			a.w.raw(` aria-describedby="`)
+			a.w.text(id)
+			a.w.raw(`-error"`)
+		}
 	}
 	a.finish()
 }

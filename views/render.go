@@ -3,6 +3,7 @@ package views
 import (
 	"context"
 	"io"
+	"strings"
 
 	"github.com/a-h/templ"
 
@@ -26,9 +27,16 @@ func (h *writer) raw(s string) {
 	}
 }
 
-func (h *writer) text(s string) { h.raw(templ.EscapeString(s)) }
+// text writes s escaped; most values need no escaping and are written as
+// they are.
+func (h *writer) text(s string) {
+	if strings.ContainsAny(s, `<>&'"`) {
+		s = templ.EscapeString(s)
+	}
+	h.raw(s)
+}
 
-func (h *writer) attrs(a templ.OrderedAttributes) {
+func (h *writer) attrs(a templ.Attributer) {
 	if h.err == nil {
 		h.err = templ.RenderAttributes(h.ctx, h.w, a)
 	}
