@@ -51,6 +51,7 @@ type Files struct {
 
 type file struct {
 	name, fingerprinted string
+	url                 string // prefix + fingerprinted
 	content             []byte
 	etag, ctype         string
 }
@@ -78,7 +79,7 @@ func New(fsys fs.FS, prefix string) (*Files, error) {
 		if ctype == "" {
 			ctype = http.DetectContentType(content)
 		}
-		entry := &file{name: p, fingerprinted: fp, content: content, etag: `"` + hex.EncodeToString(sum[:16]) + `"`, ctype: ctype}
+		entry := &file{name: p, fingerprinted: fp, url: prefix + fp, content: content, etag: `"` + hex.EncodeToString(sum[:16]) + `"`, ctype: ctype}
 		f.byName[p], f.byURL[fp] = entry, entry
 		return nil
 	})
@@ -95,7 +96,7 @@ func (f *Files) URL(name string) string {
 	if !ok {
 		panic(fmt.Sprintf("static: no file %q", name))
 	}
-	return f.prefix + e.fingerprinted
+	return e.url
 }
 
 // ServeHTTP serves a fingerprinted URL with immutable caching. A name whose

@@ -104,34 +104,28 @@ func Form(h actions.Handler, res *actions.Result, opts FormOptions) templ.Compon
 		if path == "" {
 			path, _ = ctx.Value(pathKey{}).(string)
 		}
-		target := opts.Target
-		if target == "" {
-			target = st.domID
-		}
-		a := make(attrs, 0, 8)
-		a.set("id", st.domID)
-		a.set("method", "post")
-		if path != "" {
-			a.set("action", path)
-		}
-		a.set("class", strings.TrimSpace("fw-form "+opts.Class))
-		if path != "" {
-			a.set("hx-post", path)
-			a.set("hx-target", "#"+target)
-			a.set("hx-swap", "outerHTML")
-		}
-		a.merge([]templ.Attributes{opts.Attrs})
-		children := templ.GetChildren(ctx)
+		shell := &formShell{st: st, opts: &opts, path: path, sealed: sealed, children: templ.GetChildren(ctx)}
 		ctx = context.WithValue(templ.ClearChildren(ctx), stateKey{}, st)
-		form := templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
-			// templ.Fragment passes the form as the children in ctx.
-			return renderForm(templ.ClearChildren(ctx), w, st, templ.OrderedAttributes(a), sealed, children)
-		})
 		if opts.Target != "" {
-			return form.Render(ctx, w) // the Region around it is the fragment
+			return shell.Render(ctx, w) // the Region around it is the fragment
 		}
-		return templ.Fragment(st.domID).Render(templ.WithChildren(ctx, form), w)
+		return templ.Fragment(st.domID).Render(templ.WithChildren(ctx, shell), w)
 	})
+}
+
+// formShell is the form element with its children, as one component.
+type formShell struct {
+	st       *formState
+	opts     *FormOptions
+	path     string
+	sealed   string
+	children templ.Component
+}
+
+// Render writes the form. templ.Fragment passes the shell itself as the
+// children in ctx, which its own children must not see.
+func (f *formShell) Render(ctx context.Context, w io.Writer) error {
+	return renderForm(templ.ClearChildren(ctx), w, f)
 }
 
 // fieldID is the DOM id of an input.

@@ -48,18 +48,45 @@ func (h *writer) component(c templ.Component) {
 	}
 }
 
-// renderForm writes the form element: the action ID first, the sealed
-// bound arguments, the form's DOM id, its error or message, then children.
-func renderForm(ctx context.Context, w io.Writer, st *formState, a templ.OrderedAttributes, sealed string, children templ.Component) error {
+// renderForm writes the form element: its attributes, the action ID first,
+// the sealed bound arguments, the form's DOM id, its error or message, then
+// its children.
+func renderForm(ctx context.Context, w io.Writer, f *formShell) error {
+	st, opts := f.st, f.opts
 	h := writer{ctx: ctx, w: w}
+	a := attrWriter{w: &h, extra: opts.Attrs}
 	h.raw("<form")
-	h.attrs(a)
+	a.str("id", st.domID)
+	a.str("method", "post")
+	a.str("action", f.path)
+	if _, ok := opts.Attrs["class"]; !ok {
+		h.raw(` class="fw-form`)
+		if opts.Class != "" {
+			h.raw(" ")
+			h.text(opts.Class)
+		}
+		h.raw(`"`)
+	}
+	if f.path != "" {
+		a.str("hx-post", f.path)
+		if _, ok := opts.Attrs["hx-target"]; !ok {
+			target := opts.Target
+			if target == "" {
+				target = st.domID
+			}
+			h.raw(` hx-target="#`)
+			h.text(target)
+			h.raw(`"`)
+		}
+		a.str("hx-swap", "outerHTML")
+	}
+	a.finish()
 	h.raw(`><input type="hidden" name="_action" value="`)
 	h.text(st.h.ID())
 	h.raw(`">`)
-	if sealed != "" {
+	if f.sealed != "" {
 		h.raw(`<input type="hidden" name="_bound" value="`)
-		h.text(sealed)
+		h.text(f.sealed)
 		h.raw(`">`)
 	}
 	h.raw(`<input type="hidden" name="_form" value="`)
@@ -67,8 +94,8 @@ func renderForm(ctx context.Context, w io.Writer, st *formState, a templ.Ordered
 	h.raw(`">`)
 	if msg := st.formError(); msg != "" {
 		h.raw(`<p class="fw-form-error" role="alert" id="`)
-		h.text(st.domID + "-error")
-		h.raw(`">`)
+		h.text(st.domID)
+		h.raw(`-error">`)
 		h.text(msg)
 		h.raw(`</p>`)
 	}
@@ -77,7 +104,7 @@ func renderForm(ctx context.Context, w io.Writer, st *formState, a templ.Ordered
 		h.text(msg)
 		h.raw(`</p>`)
 	}
-	h.component(children)
+	h.component(f.children)
 	h.raw("</form>")
 	return h.err
 }
