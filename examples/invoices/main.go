@@ -4,7 +4,7 @@
 //	go run ./examples/invoices -dev -htmx 4
 //
 // Every flag has an environment fallback: ADDR, DB_PATH, SECRET, DEV and
-// HTMX. The secret, when unset, is generated once and kept next to the
+// HTMX. The request log goes to standard error in batches (-log-flush). The secret, when unset, is generated once and kept next to the
 // database, so sessions and forms survive restarts.
 package main
 
@@ -23,6 +23,7 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/formwork-dev/formwork/examples/invoices/app"
 	"github.com/formwork-dev/formwork/server"
@@ -48,11 +49,19 @@ func run() error {
 	secret := flag.String("secret", env("SECRET", ""), "app secret, at least 32 bytes; generated next to the database when empty (SECRET)")
 	dev := flag.Bool("dev", env("DEV", "") == "1" || env("DEV", "") == "true", "development mode: show errors in full (DEV)")
 	htmx := flag.String("htmx", env("HTMX", "2"), `htmx version the pages load: "2" or "4" (HTMX)`)
+	logFlush := flag.Duration("log-flush", 200*time.Millisecond, "how often buffered log lines are written out; 0 writes each line at once")
 	flag.Parse()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	var log *slog.Logger
+	if *logFlush > 0 {
+		buf := newLogBuffer(os.Stderr, 64<<10, *logFlush)
+		defer buf.Close()
+		log = slog.New(flushOnError{slog.NewTextHandler(buf, nil), buf})
+	} else {
+		log = slog.New(slog.NewTextHandler(os.Stderr, nil))
+	}
 
 	db, err := app.OpenDB(ctx, *dbPath)
 	if err != nil {
