@@ -1,7 +1,6 @@
 package actions
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"crypto/rand"
@@ -179,12 +178,16 @@ func (r *Registry) identify(id string, body *limitedBody, res *Result) (*core, e
 }
 
 func (r *Registry) parseURLEncoded(c *core, body *limitedBody, res *Result) (*core, *payload, error) {
-	br := bufio.NewReaderSize(body, 64)
+	raw := bodyBuffers.Get().(*bytes.Buffer)
+	defer func() { raw.Reset(); bodyBuffers.Put(raw) }()
 	if c == nil {
-		// The ID is the form's first field: peek at it so that the action's
-		// own limit applies to the rest of the body.
-		head, _ := br.Peek(len(FieldAction) + 1 + idLen + 1)
-		if rest, ok := bytes.CutPrefix(head, []byte(FieldAction+"=")); ok {
+		// The ID is the form's first field: read it first, so that the
+		// action's own limit applies to the rest of the body.
+		const head int64 = int64(len(FieldAction) + 1 + idLen + 1)
+		if _, err := raw.ReadFrom(io.LimitReader(body, head)); err != nil {
+			return c, nil, body.readError(err)
+		}
+		if rest, ok := bytes.CutPrefix(raw.Bytes(), []byte(FieldAction+"=")); ok {
 			if i := bytes.IndexByte(rest, '&'); i >= 0 {
 				var err error
 				if c, err = r.identify(string(rest[:i]), body, res); err != nil {
@@ -193,9 +196,7 @@ func (r *Registry) parseURLEncoded(c *core, body *limitedBody, res *Result) (*co
 			}
 		}
 	}
-	raw := bodyBuffers.Get().(*bytes.Buffer)
-	defer func() { raw.Reset(); bodyBuffers.Put(raw) }()
-	if _, err := raw.ReadFrom(br); err != nil {
+	if _, err := raw.ReadFrom(body); err != nil {
 		return c, nil, body.readError(err)
 	}
 	values, err := url.ParseQuery(raw.String())

@@ -200,7 +200,7 @@ func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, page PageFun
 		s.fail(w, r, err)
 		return
 	}
-	ctx := views.WithPath(r.Context(), r.URL.RequestURI())
+	ctx := views.WithPath(r.Context(), requestPath(r))
 	buf := getBuffer()
 	defer putBuffer(buf)
 	h := w.Header()
@@ -241,6 +241,16 @@ func writeBuffered(w http.ResponseWriter, status int, buf *bytes.Buffer) {
 	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
+}
+
+// requestPath is the path and query the request was sent to, escaped, as
+// forms post it back; with no query it allocates nothing.
+func requestPath(r *http.Request) string {
+	p := r.URL.EscapedPath()
+	if r.URL.RawQuery != "" {
+		p += "?" + r.URL.RawQuery
+	}
+	return p
 }
 
 // htmxTarget returns the DOM id of the element htmx will swap: htmx 2 sends
