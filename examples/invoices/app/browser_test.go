@@ -26,9 +26,24 @@ func TestBrowser(t *testing.T) {
 	if _, err := os.Stat(chromiumPath); err != nil {
 		t.Fatalf("%s is missing: run `make setup` (scripts/setup.sh installs Debian's chromium)", chromiumPath)
 	}
+	// Chromium's helper processes may still write to the profile after the
+	// browser has gone, so the test removes it itself, with a little patience.
+	profile, err := os.MkdirTemp("", "formwork-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		for range 20 {
+			if err = os.RemoveAll(profile); err == nil {
+				return
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		t.Logf("leaving the Chromium profile %s: %v", profile, err)
+	})
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(chromiumPath), chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 1000),
+		chromedp.UserDataDir(profile), chromedp.WindowSize(1280, 1000),
 		chromedp.Flag("disable-quic", true),
 		chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true),
@@ -40,6 +55,7 @@ func TestBrowser(t *testing.T) {
 	if err := chromedp.Run(bctx); err != nil {
 		t.Fatalf("start chromium: %v", err)
 	}
+	defer chromedp.Cancel(bctx) // close the browser and wait for it
 	for _, mode := range []string{"nojs", "htmx2", "htmx4"} {
 		t.Run(mode, func(t *testing.T) {
 			tab, cancel := chromedp.NewContext(bctx)
