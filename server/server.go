@@ -95,7 +95,8 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.cop.SetDenyHandler(http.HandlerFunc(s.denyCrossOrigin))
 	s.handle("POST "+ActionsPath+"{id}", http.HandlerFunc(s.serveAction))
-	s.handler = s.logRequests(s.recoverPanics(s.authenticate(s.protect(s.mux))))
+	// Cross-origin requests are refused before anything, authentication included, runs.
+	s.handler = s.logRequests(s.recoverPanics(s.protect(s.authenticate(s.mux))))
 	return s, nil
 }
 
