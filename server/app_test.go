@@ -48,6 +48,7 @@ type app struct {
 	save     *actions.Action[Note, Note]
 	archive  *actions.Action[Archive, int64]
 	upload   *actions.Action[Upload, string]
+	rec      *actions.Recorder
 	ran      atomic.Int64 // mutations run
 	bodyRead atomic.Int64 // request body bytes the server read
 	logs     *bytes.Buffer
@@ -57,14 +58,15 @@ var testSecret = []byte("test-secret-test-secret-test-secret!")
 
 func newApp(t testing.TB, dev bool) *app {
 	t.Helper()
-	a := &app{logs: &bytes.Buffer{}}
-	reg, err := actions.NewRegistry(actions.Config{Secret: testSecret, Revalidator: &actions.Recorder{}})
+	a := &app{logs: &bytes.Buffer{}, rec: &actions.Recorder{}}
+	reg, err := actions.NewRegistry(actions.Config{Secret: testSecret, Revalidator: a.rec})
 	if err != nil {
 		t.Fatal(err)
 	}
 	a.reg = reg
 	a.save = actions.New("note.save", func(ctx context.Context, in Note) (Note, error) {
 		a.ran.Add(1)
+		actions.RevalidateTag(ctx, "notes") // first, so that a failure after it must discard it
 		actions.SetCookie(ctx, &http.Cookie{Name: "saved", Value: "1", Path: "/"})
 		switch in.Title {
 		case "panic":

@@ -64,6 +64,9 @@ func TestSuccessWithRedirect(t *testing.T) {
 			if !hasCookie(resp, "saved") {
 				t.Error("the cookie set in the action is missing")
 			}
+			if got := a.rec.Tags(); len(got) != 1 || got[0] != "notes" {
+				t.Errorf("revalidated %v after success, want [notes]", got)
+			}
 		})
 	}
 	t.Run("htmx full reload", func(t *testing.T) {
@@ -173,6 +176,9 @@ func TestInvalidInput(t *testing.T) {
 		resp, body := a.do(t, call{body: a.saveForm(url.Values{"title": {"taken"}}), user: "ann"})
 		if resp.StatusCode != 422 || !strings.Contains(body, "That title is taken.") || !strings.Contains(body, `value="taken"`) {
 			t.Fatalf("got %d %s", resp.StatusCode, body)
+		}
+		if a.ran.Load() != 1 || len(a.rec.Tags()) != 0 {
+			t.Fatalf("ran %d, revalidated %v: a failed mutation revalidates nothing", a.ran.Load(), a.rec.Tags())
 		}
 	})
 }
@@ -392,6 +398,9 @@ func TestPanicShowsDigest(t *testing.T) {
 				}
 				if !strings.Contains(a.logs.String(), "the mutation panicked") {
 					t.Fatal("the log line lacks the error")
+				}
+				if len(a.rec.Tags()) != 0 {
+					t.Fatalf("a panicking mutation revalidated %v", a.rec.Tags())
 				}
 				if !dev && !strings.Contains(a.logs.String(), `"digest":"`+digest+`"`) {
 					t.Fatalf("the log line lacks digest %s: %s", digest, a.logs)
