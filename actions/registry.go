@@ -216,6 +216,11 @@ func (r *Registry) check(c *core) error {
 	if err := mark(c.opts.bound, "bound", func(f *Field) { f.Bound = true }); err != nil {
 		return err
 	}
+	for _, f := range fields {
+		if f.Bound && f.index == nil {
+			return fmt.Errorf("bound field %q must be a top-level field of %v", f.Name, c.inType)
+		}
+	}
 	if err := mark(c.opts.sensitive, "sensitive", func(f *Field) { f.Sensitive = true }); err != nil {
 		return err
 	}
