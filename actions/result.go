@@ -47,15 +47,15 @@ type Result struct {
 }
 
 // OK reports whether the call succeeded.
-func (r *Result) OK() bool { return r != nil && r.Status == StatusOK }
+func (res *Result) OK() bool { return res != nil && res.Status == StatusOK }
 
 // For reports whether r is the result of the action with the given ID, so
 // that a page with several forms shows each its own result.
-func (r *Result) For(id string) bool { return r != nil && r.ID == id && r.Action != "" }
+func (res *Result) For(id string) bool { return res != nil && res.ID == id && res.Action != "" }
 
 // MarshalJSON writes the result as JSON clients see it: ok, status, and
 // whichever of out, kind, fields, error, message, redirect and digest apply.
-func (r *Result) MarshalJSON() ([]byte, error) {
+func (res *Result) MarshalJSON() ([]byte, error) {
 	type wire struct {
 		OK       bool              `json:"ok"`
 		Status   Status            `json:"status"`
@@ -67,12 +67,12 @@ func (r *Result) MarshalJSON() ([]byte, error) {
 		Redirect string            `json:"redirect,omitempty"`
 		Digest   string            `json:"digest,omitempty"`
 	}
-	w := wire{OK: r.OK(), Status: r.Status, Fields: r.Fields, Error: r.Error,
-		Message: r.Message, Redirect: r.Redirect, Digest: r.Digest}
-	if r.Status == StatusOK {
-		w.Out = r.Out
+	w := wire{OK: res.OK(), Status: res.Status, Fields: res.Fields, Error: res.Error,
+		Message: res.Message, Redirect: res.Redirect, Digest: res.Digest}
+	if res.Status == StatusOK {
+		w.Out = res.Out
 	} else {
-		w.Kind = r.Kind.String()
+		w.Kind = res.Kind.String()
 	}
 	return json.Marshal(w)
 }
