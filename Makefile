@@ -8,7 +8,7 @@ run:
 	$(GO) run ./examples/invoices
 
 generate:
-	$(GO) tool templ generate
+	$(GO) tool templ generate -include-version=false
 
 setup:
 	bash scripts/setup.sh
