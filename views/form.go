@@ -318,8 +318,8 @@ func inputType(f actions.Field) string {
 	return "text"
 }
 
-// Option is one choice of a [Select].
-type Option struct {
+// Choice is one option of a [Select].
+type Choice struct {
 	Value, Label string
 }
 

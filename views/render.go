@@ -81,15 +81,15 @@ func renderForm(ctx context.Context, w io.Writer, f *formShell) error {
 		a.str("hx-swap", "outerHTML")
 	}
 	a.finish()
-	h.raw(`><input type="hidden" name="_action" value="`)
+	h.raw(`><input type="hidden" name="` + actions.FieldAction + `" value="`)
 	h.text(st.h.ID())
 	h.raw(`">`)
 	if f.sealed != "" {
-		h.raw(`<input type="hidden" name="_bound" value="`)
+		h.raw(`<input type="hidden" name="` + actions.FieldBound + `" value="`)
 		h.text(f.sealed)
 		h.raw(`">`)
 	}
-	h.raw(`<input type="hidden" name="_form" value="`)
+	h.raw(`<input type="hidden" name="` + actions.FieldForm + `" value="`)
 	h.text(st.domID)
 	h.raw(`">`)
 	if msg := st.formError(); msg != "" {
@@ -110,7 +110,7 @@ func renderForm(ctx context.Context, w io.Writer, f *formShell) error {
 }
 
 // field renders a labelled control of the enclosing form, with its error.
-func field(name, label string, c control, attrs []templ.Attributes, options []Option) templ.Component {
+func field(name, label string, c control, attrs []templ.Attributes, options []Choice) templ.Component {
 	extra := mergeExtra(attrs)
 	return templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
 		st := stateFrom(ctx)
@@ -200,7 +200,7 @@ func TextArea(name, label string, attrs ...templ.Attributes) templ.Component {
 }
 
 // Select renders a labelled select for the field name, with options.
-func Select(name, label string, options []Option, attrs ...templ.Attributes) templ.Component {
+func Select(name, label string, options []Choice, attrs ...templ.Attributes) templ.Component {
 	return field(name, label, selectControl, attrs, options)
 }
 

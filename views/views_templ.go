@@ -76,10 +76,10 @@ func Notice(res *actions.Result) templ.Component {
 	})
 }
 
-// Status shows the message or error of res when it is the result of h,
+// Outcome shows the message or error of res when it is the result of h,
 // outside any form: for a form that the result removed from the page, such
 // as the Archive button of an archived project.
-func Status(h actions.Handler, res *actions.Result) templ.Component {
+func Outcome(h actions.Handler, res *actions.Result) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {

@@ -17,10 +17,10 @@ import (
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
-func projectOptions(projects []Project) []views.Option {
-	out := []views.Option{{Value: "", Label: "Choose a project"}}
+func projectOptions(projects []Project) []views.Choice {
+	out := []views.Choice{{Value: "", Label: "Choose a project"}}
 	for _, p := range projects {
-		out = append(out, views.Option{Value: itoa(p.ID), Label: p.Name})
+		out = append(out, views.Choice{Value: itoa(p.ID), Label: p.Name})
 	}
 	return out
 }
@@ -518,7 +518,7 @@ func dashboardPage(v view, projects []Project, invoices []Invoice) templ.Compone
 					}()
 				}
 				ctx = templ.InitializeContext(ctx)
-				templ_7745c5c3_Err = views.Status(v.act.archive, v.Res).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = views.Outcome(v.act.archive, v.Res).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
