@@ -1,0 +1,40 @@
+package app
+
+import (
+	"context"
+)
+
+// Project groups invoices.
+type Project struct {
+	ID        int64
+	Name      string
+	Invoices  int
+	OpenCents int64
+}
+
+// Projects lists the projects that are not archived.
+func (s *Store) Projects(ctx context.Context) ([]Project, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT p.id, p.name, COUNT(i.id), COALESCE(SUM(CASE WHEN i.status = 'open' THEN i.amount_cents END), 0)
+		FROM projects p LEFT JOIN invoices i ON i.project_id = p.id
+		WHERE p.archived_at IS NULL GROUP BY p.id ORDER BY p.name`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Project
+	for rows.Next() {
+		var p Project
+		if err := rows.Scan(&p.ID, &p.Name, &p.Invoices, &p.OpenCents); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// activeProject reports whether the project exists and is not archived.
+func (s *Store) activeProject(ctx context.Context, id int64) (bool, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM projects WHERE id = ? AND archived_at IS NULL`, id).Scan(&n)
+	return n == 1, err
+}
