@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -91,7 +92,7 @@ func (a *App) newActions() appActions {
 }
 
 func (a *App) doLogin(ctx context.Context, in Login) (struct{}, error) {
-	u, hash, err := a.store.userWhere(ctx, "email = ?", strings.ToLower(in.Email))
+	u, hash, err := a.store.UserByEmail(ctx, strings.ToLower(in.Email))
 	if err != nil && !isNoRows(err) {
 		return struct{}{}, err
 	}
@@ -116,35 +117,31 @@ func (a *App) doLogout(ctx context.Context, _ Logout) (struct{}, error) {
 	return struct{}{}, nil
 }
 
-// checkInvoice turns the form's fields into cents, and refuses archived
-// projects, with errors keyed like the form's fields.
-func (a *App) checkInvoice(ctx context.Context, f InvoiceFields) (int64, error) {
+// checkInvoice turns the form's fields into the values to store, the amount
+// in cents, and refuses archived projects, with errors keyed like the form's
+// fields.
+func (a *App) checkInvoice(ctx context.Context, f InvoiceFields) (InvoiceValues, error) {
 	cents, ok := parseCents(f.Amount)
 	if !ok {
-		return 0, actions.Invalid(map[string]string{"invoice.amount": "Enter an amount such as 120.50."})
+		return InvoiceValues{}, actions.Invalid(map[string]string{"invoice.amount": "Enter an amount such as 120.50."})
 	}
 	active, err := a.store.activeProject(ctx, f.ProjectID)
 	if err != nil {
-		return 0, err
+		return InvoiceValues{}, err
 	}
 	if !active {
-		return 0, actions.Invalid(map[string]string{"invoice.project_id": "Choose an active project."})
+		return InvoiceValues{}, actions.Invalid(map[string]string{"invoice.project_id": "Choose an active project."})
 	}
-	return cents, nil
+	return InvoiceValues{ProjectID: f.ProjectID, Customer: f.Customer, Email: f.Email, AmountCents: cents,
+		Due: f.Due.Format(time.DateOnly), Notes: f.Notes}, nil
 }
 
 func (a *App) doCreateInvoice(ctx context.Context, in NewInvoice) (int64, error) {
-	cents, err := a.checkInvoice(ctx, in.Invoice)
+	v, err := a.checkInvoice(ctx, in.Invoice)
 	if err != nil {
 		return 0, err
 	}
-	f, now := in.Invoice, time.Now().UTC()
-	res, err := a.store.db.ExecContext(ctx, `INSERT INTO invoices (project_id, customer, email, amount_cents, due_date, notes, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, f.ProjectID, f.Customer, f.Email, cents, f.Due.Format(time.DateOnly), f.Notes, now, now)
-	if err != nil {
-		return 0, err
-	}
-	id, err := res.LastInsertId()
+	id, err := a.store.CreateInvoice(ctx, v)
 	if err != nil {
 		return 0, err
 	}
@@ -155,18 +152,16 @@ func (a *App) doCreateInvoice(ctx context.Context, in NewInvoice) (int64, error)
 }
 
 func (a *App) doEditInvoice(ctx context.Context, in EditInvoice) (int64, error) {
-	cents, err := a.checkInvoice(ctx, in.Invoice)
+	v, err := a.checkInvoice(ctx, in.Invoice)
 	if err != nil {
 		return 0, err
 	}
-	f := in.Invoice
-	res, err := a.store.db.ExecContext(ctx, `UPDATE invoices SET project_id = ?, customer = ?, email = ?, amount_cents = ?, due_date = ?, notes = ?, updated_at = ?
-		WHERE id = ?`, f.ProjectID, f.Customer, f.Email, cents, f.Due.Format(time.DateOnly), f.Notes, time.Now().UTC(), in.ID)
-	if err != nil {
-		return 0, err
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
+	err = a.store.UpdateInvoice(ctx, in.ID, v)
+	if isNoRows(err) {
 		return 0, actions.ErrNotFound
+	}
+	if err != nil {
+		return 0, err
 	}
 	actions.RevalidateTag(ctx, "invoices")
 	actions.RevalidatePath(ctx, fmt.Sprintf("/invoices/%d", in.ID))
@@ -175,26 +170,25 @@ func (a *App) doEditInvoice(ctx context.Context, in EditInvoice) (int64, error) 
 }
 
 func (a *App) doAddComment(ctx context.Context, in NewComment) (int64, error) {
-	res, err := a.store.db.ExecContext(ctx, `INSERT INTO comments (invoice_id, user_id, body, created_at)
-		SELECT id, ?, ?, ? FROM invoices WHERE id = ?`, userFrom(ctx).ID, in.Body, time.Now().UTC(), in.InvoiceID)
+	id, err := a.store.AddComment(ctx, in.InvoiceID, userFrom(ctx).ID, in.Body)
+	if isNoRows(err) {
+		return 0, actions.ErrNotFound
+	}
 	if err != nil {
 		return 0, err
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return 0, actions.ErrNotFound
 	}
 	actions.RevalidatePath(ctx, fmt.Sprintf("/invoices/%d", in.InvoiceID))
 	actions.SetMessage(ctx, "Comment added.")
-	return res.LastInsertId()
+	return id, nil
 }
 
 func (a *App) doArchive(ctx context.Context, in ArchiveProject) (int64, error) {
-	res, err := a.store.db.ExecContext(ctx, `UPDATE projects SET archived_at = ? WHERE id = ? AND archived_at IS NULL`, time.Now().UTC(), in.ProjectID)
+	err := a.store.ArchiveProject(ctx, in.ProjectID)
+	if isNoRows(err) {
+		return 0, actions.Errorf(actions.KindNotFound, "That project is already archived.")
+	}
 	if err != nil {
 		return 0, err
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return 0, actions.Errorf(actions.KindNotFound, "That project is already archived.")
 	}
 	actions.RevalidateTag(ctx, "projects")
 	actions.SetMessage(ctx, "Project archived.")
@@ -202,37 +196,23 @@ func (a *App) doArchive(ctx context.Context, in ArchiveProject) (int64, error) {
 }
 
 func (a *App) doSaveProfile(ctx context.Context, in Profile) (struct{}, error) {
-	u := userFrom(ctx)
-	var taken int
-	if err := a.store.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM users WHERE email = ? AND id != ?`, strings.ToLower(in.Email), u.ID).Scan(&taken); err != nil {
-		return struct{}{}, err
-	}
-	if taken > 0 {
+	err := a.store.SaveProfile(ctx, userFrom(ctx).ID, in.Name, strings.ToLower(in.Email), in.NewPassword)
+	if errors.Is(err, errEmailTaken) {
 		return struct{}{}, actions.Invalid(map[string]string{"email": "That email belongs to another user."})
 	}
-	if _, err := a.store.db.ExecContext(ctx, `UPDATE users SET name = ?, email = ? WHERE id = ?`, in.Name, strings.ToLower(in.Email), u.ID); err != nil {
+	if err != nil {
 		return struct{}{}, err
-	}
-	if in.NewPassword != "" {
-		hash, err := bcrypt.GenerateFromPassword([]byte(in.NewPassword), bcrypt.DefaultCost)
-		if err != nil {
-			return struct{}{}, err
-		}
-		if _, err := a.store.db.ExecContext(ctx, `UPDATE users SET password_hash = ? WHERE id = ?`, hash, u.ID); err != nil {
-			return struct{}{}, err
-		}
 	}
 	actions.SetMessage(ctx, "Profile saved.")
 	return struct{}{}, nil
 }
 
 func (a *App) doAddEntry(ctx context.Context, in NewEntry) (int64, error) {
-	res, err := a.store.db.ExecContext(ctx, `INSERT INTO changelog (title, body, user_id, created_at) VALUES (?, ?, ?, ?)`,
-		in.Title, in.Body, userFrom(ctx).ID, time.Now().UTC())
+	id, err := a.store.AddEntry(ctx, userFrom(ctx).ID, in.Title, in.Body)
 	if err != nil {
 		return 0, err
 	}
 	actions.RevalidateTag(ctx, "changelog")
 	actions.SetMessage(ctx, "Entry published.")
-	return res.LastInsertId()
+	return id, nil
 }

@@ -133,7 +133,7 @@ func (a *App) routes() {
 }
 
 func (a *App) healthz(w http.ResponseWriter, r *http.Request) {
-	if err := a.store.db.PingContext(r.Context()); err != nil {
+	if err := a.store.Ping(r.Context()); err != nil {
 		http.Error(w, "database unavailable", http.StatusServiceUnavailable)
 		return
 	}

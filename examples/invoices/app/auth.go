@@ -46,7 +46,7 @@ func (a *App) authenticate(r *http.Request) (actions.Principal, error) {
 	if err1 != nil || err2 != nil || time.Now().Unix() > exp {
 		return nil, nil
 	}
-	u, _, err := a.store.userWhere(r.Context(), "id = ?", id)
+	u, err := a.store.UserByID(r.Context(), id)
 	if isNoRows(err) {
 		return nil, nil
 	}

@@ -1,8 +1,16 @@
 package app
 
-import "database/sql"
+import (
+	"context"
+	"database/sql"
+)
 
-// Store reads and writes the demo's SQLite database. Its methods are split
+// Store reads and writes the demo's SQLite database; no other file of the
+// app holds SQL, but for the schema and seed data in db.go. A method whose
+// row is missing returns sql.ErrNoRows (see isNoRows). Its methods are split
 // by concept: store_users.go, store_projects.go, store_invoices.go,
 // store_comments.go and store_changelog.go.
 type Store struct{ db *sql.DB }
+
+// Ping reports whether the database answers.
+func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }

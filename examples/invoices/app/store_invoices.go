@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 )
@@ -49,4 +50,38 @@ func (s *Store) Invoices(ctx context.Context) ([]Invoice, error) {
 // Invoice returns one invoice, or sql.ErrNoRows.
 func (s *Store) Invoice(ctx context.Context, id int64) (Invoice, error) {
 	return scanInvoice(s.db.QueryRowContext(ctx, `SELECT `+invoiceColumns+` FROM invoices i JOIN projects p ON p.id = i.project_id WHERE i.id = ?`, id))
+}
+
+// InvoiceValues are what CreateInvoice and UpdateInvoice write.
+type InvoiceValues struct {
+	ProjectID       int64
+	Customer, Email string
+	AmountCents     int64
+	Due             string // YYYY-MM-DD
+	Notes           string
+}
+
+// CreateInvoice adds an open invoice and returns its ID.
+func (s *Store) CreateInvoice(ctx context.Context, v InvoiceValues) (int64, error) {
+	now := time.Now().UTC()
+	res, err := s.db.ExecContext(ctx, `INSERT INTO invoices (project_id, customer, email, amount_cents, due_date, notes, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, v.ProjectID, v.Customer, v.Email, v.AmountCents, v.Due, v.Notes, now, now)
+	if err != nil {
+		return 0, err
+	}
+	return res.LastInsertId()
+}
+
+// UpdateInvoice saves invoice id, or returns sql.ErrNoRows when there is no
+// such invoice.
+func (s *Store) UpdateInvoice(ctx context.Context, id int64, v InvoiceValues) error {
+	res, err := s.db.ExecContext(ctx, `UPDATE invoices SET project_id = ?, customer = ?, email = ?, amount_cents = ?, due_date = ?, notes = ?, updated_at = ?
+		WHERE id = ?`, v.ProjectID, v.Customer, v.Email, v.AmountCents, v.Due, v.Notes, time.Now().UTC(), id)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return sql.ErrNoRows
+	}
+	return nil
 }

@@ -2,6 +2,8 @@ package app
 
 import (
 	"context"
+	"database/sql"
+	"time"
 )
 
 // Project groups invoices.
@@ -37,4 +39,17 @@ func (s *Store) activeProject(ctx context.Context, id int64) (bool, error) {
 	var n int
 	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM projects WHERE id = ? AND archived_at IS NULL`, id).Scan(&n)
 	return n == 1, err
+}
+
+// ArchiveProject archives project id, or returns sql.ErrNoRows when there is
+// no such project or it is archived already.
+func (s *Store) ArchiveProject(ctx context.Context, id int64) error {
+	res, err := s.db.ExecContext(ctx, `UPDATE projects SET archived_at = ? WHERE id = ? AND archived_at IS NULL`, time.Now().UTC(), id)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return sql.ErrNoRows
+	}
+	return nil
 }

