@@ -2,12 +2,9 @@ package actions
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"maps"
 	"net/url"
 	"reflect"
-	"runtime/debug"
 )
 
 // Func is the mutation seam: the user's code, run after parse, validation
@@ -105,6 +102,18 @@ func (c *core) ID() string {
 	return c.id
 }
 
+// names returns the action's name and its aliases.
+func (c *core) names() []string { return append([]string{c.name}, c.opts.aliases...) }
+
+// setFields keeps the input's fields, indexed by name.
+func (c *core) setFields(fields []Field) {
+	c.fields = fields
+	c.byField = make(map[string]int, len(fields))
+	for i, f := range fields {
+		c.byField[f.Name] = i
+	}
+}
+
 // Fields describes the input's form fields, in struct order.
 func (c *core) Fields() []Field { return c.fields }
 
@@ -118,71 +127,4 @@ func (c *core) Field(name string) (Field, bool) {
 		return Field{}, false
 	}
 	return c.fields[i], true
-}
-
-// execute runs validate, authorize, mutate and revalidate on in (a *In).
-func (c *core) execute(ctx context.Context, in any) (any, error) {
-	return c.executeWith(ctx, in, nil)
-}
-
-// executeWith is execute with field errors already found while decoding,
-// merged with the validator's so that the user sees them all at once.
-func (c *core) executeWith(ctx context.Context, in any, decodeErrs map[string]string) (out any, err error) {
-	if err := c.reg.Validate(in); err != nil || len(decodeErrs) > 0 {
-		var e *Error
-		switch {
-		case err != nil && (!errors.As(err, &e) || e.Kind != KindInvalid):
-			return nil, err
-		case e == nil:
-			return nil, Invalid(decodeErrs)
-		}
-		maps.Copy(e.Fields, decodeErrs) // a decode error outranks the rule it broke
-		return nil, e
-	}
-	if err := c.authorize(ctx, in); err != nil {
-		return nil, err
-	}
-	out, err = c.safeMutate(ctx, in)
-	if err != nil {
-		return nil, err
-	}
-	cl := callFrom(ctx)
-	if len(cl.tags)+len(cl.paths) > 0 && c.reg.revalidator != nil {
-		if err := c.reg.revalidator.Revalidate(ctx, cl.tags, cl.paths); err != nil {
-			return nil, &Error{Kind: KindInternal, Err: fmt.Errorf("revalidate %v %v: %w", cl.tags, cl.paths, err)}
-		}
-	}
-	return out, nil
-}
-
-func (c *core) authorize(ctx context.Context, in any) error {
-	if c.opts.public {
-		return nil
-	}
-	err := c.opts.policy(ctx, PrincipalFrom(ctx), reflect.ValueOf(in).Elem().Interface())
-	if err == nil {
-		return nil
-	}
-	if k := KindOf(err); k == KindUnauthenticated || k == KindForbidden || k == KindNotFound {
-		return err
-	}
-	return &Error{Kind: KindInternal, Err: fmt.Errorf("authorize: %w", err)}
-}
-
-// PanicError is the cause of the internal error a panicking mutation
-// returns. Stack is shown in development only.
-type PanicError struct {
-	Value any
-	Stack []byte
-}
-
-func (p *PanicError) Error() string { return fmt.Sprintf("panic: %v", p.Value) }
-
-func (c *core) safeMutate(ctx context.Context, in any) (out any, err error) {
-	defer func() {
-		if v := recover(); v != nil {
-			out, err = nil, &Error{Kind: KindInternal, Err: &PanicError{Value: v, Stack: debug.Stack()}}
-		}
-	}()
-	return c.mutate(ctx, in)
 }

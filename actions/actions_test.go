@@ -15,6 +15,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/formwork-dev/formwork/actions"
+	"github.com/formwork-dev/formwork/keyring"
 )
 
 var secret = []byte("0123456789abcdef0123456789abcdef")
@@ -49,10 +50,19 @@ type testApp struct {
 	ran     int
 }
 
+// ring returns a key ring over secret and previous secrets.
+func ring(secret []byte, previous ...[]byte) *keyring.Ring {
+	r, err := keyring.New(secret, previous...)
+	if err != nil {
+		panic(err)
+	}
+	return r
+}
+
 func newApp(t testing.TB) *testApp {
 	t.Helper()
 	app := &testApp{rec: &actions.Recorder{}}
-	reg, err := actions.NewRegistry(actions.Config{Secret: secret, Revalidator: app.rec})
+	reg, err := actions.NewRegistry(actions.Config{Keys: ring(secret), Revalidator: app.rec})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +120,7 @@ func TestIDsAreStableOpaqueAndSecretBound(t *testing.T) {
 	if strings.Contains(a.create.ID(), "invoice") || len(a.create.ID()) != 22 {
 		t.Fatalf("ID %q is not opaque", a.create.ID())
 	}
-	other, _ := actions.NewRegistry(actions.Config{Secret: bytes.Repeat([]byte("x"), 32)})
+	other, _ := actions.NewRegistry(actions.Config{Keys: ring(bytes.Repeat([]byte("x"), 32))})
 	c := actions.New("invoice.create", func(context.Context, Invoice) (string, error) { return "", nil }, actions.Public())
 	if err := other.Register(c); err != nil {
 		t.Fatal(err)
@@ -122,7 +132,7 @@ func TestIDsAreStableOpaqueAndSecretBound(t *testing.T) {
 	var aliasID string
 	for _, s := range []string{"projects.archive"} {
 		h := actions.New(s, func(context.Context, Archive) (int64, error) { return 0, nil }, actions.Public(), actions.Bound("project_id"))
-		r, _ := actions.NewRegistry(actions.Config{Secret: secret})
+		r, _ := actions.NewRegistry(actions.Config{Keys: ring(secret)})
 		if err := r.Register(h); err != nil {
 			t.Fatal(err)
 		}
@@ -162,19 +172,19 @@ func TestRegisterRefusesBadActions(t *testing.T) {
 		"empty name":        actions.New("", noop, actions.Public()),
 		"not a struct":      actions.New("a", func(context.Context, int) (int, error) { return 0, nil }, actions.Public()),
 	} {
-		reg, _ := actions.NewRegistry(actions.Config{Secret: secret})
+		reg, _ := actions.NewRegistry(actions.Config{Keys: ring(secret)})
 		if err := reg.Register(h); err == nil {
 			t.Errorf("%s: Register succeeded", name)
 		}
 	}
-	reg, _ := actions.NewRegistry(actions.Config{Secret: secret})
+	reg, _ := actions.NewRegistry(actions.Config{Keys: ring(secret)})
 	if err := reg.Register(actions.New("a", noop, actions.Public()), actions.New("a", noop, actions.Public())); err == nil {
 		t.Error("duplicate names registered")
 	}
-	if _, err := actions.NewRegistry(actions.Config{Secret: []byte("short")}); err == nil {
-		t.Error("short secret accepted")
+	if _, err := actions.NewRegistry(actions.Config{}); err == nil {
+		t.Error("a registry without keys was made")
 	}
-	if _, err := actions.NewRegistry(actions.Config{Secret: secret, MaxBodyBytes: -5}); err == nil {
+	if _, err := actions.NewRegistry(actions.Config{Keys: ring(secret), MaxBodyBytes: -5}); err == nil {
 		t.Error("negative body limit accepted")
 	}
 }
@@ -262,7 +272,7 @@ func TestBoundArguments(t *testing.T) {
 		}
 	}
 	// Sealed under a previous secret still opens after rotation.
-	rotated, _ := actions.NewRegistry(actions.Config{Secret: bytes.Repeat([]byte("n"), 32), PreviousSecrets: [][]byte{secret}})
+	rotated, _ := actions.NewRegistry(actions.Config{Keys: ring(bytes.Repeat([]byte("n"), 32), secret)})
 	a2 := actions.New("project.archive", func(ctx context.Context, in Archive) (int64, error) { return in.ProjectID, nil },
 		actions.Public(), actions.Bound("project_id"))
 	if err := rotated.Register(a2); err != nil {

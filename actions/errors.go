@@ -21,6 +21,7 @@ const (
 	KindUnknownAction                // a well-formed ID that no action here carries (an older deploy)
 	KindTooLarge                     // the body is over the action's limit
 	KindUnsupportedMedia             // the body's content type is not one actions read
+	KindClientGone                   // the client went away, or its body stopped short: not our failure
 )
 
 var kindNames = [...]string{
@@ -34,6 +35,7 @@ var kindNames = [...]string{
 	KindUnknownAction:    "unknown_action",
 	KindTooLarge:         "too_large",
 	KindUnsupportedMedia: "unsupported_media_type",
+	KindClientGone:       "client_gone",
 }
 
 // String returns the kind's stable, snake_case name, as used in logs and
@@ -133,6 +135,8 @@ func userMessage(kind Kind) string {
 		return "The submission is too large."
 	case KindUnsupportedMedia:
 		return "The submission's format is not supported."
+	case KindClientGone:
+		return "The request ended before its body was complete; please try again."
 	}
 	return "Something went wrong on our side."
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/formwork-dev/formwork/actions"
+	"github.com/formwork-dev/formwork/keyring"
 )
 
 type Signup struct {
@@ -20,7 +21,8 @@ type Signup struct {
 // directly, through the same validate, authorize, mutate and revalidate
 // seams that an HTTP call runs.
 func ExampleNew() {
-	reg, err := actions.NewRegistry(actions.Config{Secret: []byte("an example secret of 32 bytes!!!")})
+	keys, _ := keyring.New([]byte("an example secret of 32 bytes!!!"))
+	reg, err := actions.NewRegistry(actions.Config{Keys: keys})
 	if err != nil {
 		panic(err)
 	}
@@ -48,7 +50,8 @@ func ExampleNew() {
 // Over HTTP, the form's "_action" field names the action by its opaque ID,
 // and the result says what happened for the server to shape a response.
 func ExampleRegistry_Invoke() {
-	reg, _ := actions.NewRegistry(actions.Config{Secret: []byte("an example secret of 32 bytes!!!")})
+	keys, _ := keyring.New([]byte("an example secret of 32 bytes!!!"))
+	reg, _ := actions.NewRegistry(actions.Config{Keys: keys})
 	signup := actions.New("newsletter.signup", func(ctx context.Context, in Signup) (string, error) {
 		actions.Redirect(ctx, "/thanks")
 		return in.Email, nil
@@ -66,7 +69,8 @@ func ExampleRegistry_Invoke() {
 // Every action must say who may call it; registration refuses one that
 // does not, so that no action is public by accident.
 func ExampleRegistry_Register() {
-	reg, _ := actions.NewRegistry(actions.Config{Secret: []byte("an example secret of 32 bytes!!!")})
+	keys, _ := keyring.New([]byte("an example secret of 32 bytes!!!"))
+	reg, _ := actions.NewRegistry(actions.Config{Keys: keys})
 	open := actions.New("newsletter.signup", func(ctx context.Context, in Signup) (string, error) { return "", nil })
 	fmt.Println(reg.Register(open))
 	// Output: actions: register "newsletter.signup": no authorization policy: add actions.Authorize, actions.SignedIn, actions.RequireRole or actions.Public
@@ -75,7 +79,8 @@ func ExampleRegistry_Register() {
 // The manifest lists what an app exposes, for audits and for tests that pin
 // it.
 func ExampleRegistry_Manifest() {
-	reg, _ := actions.NewRegistry(actions.Config{Secret: []byte("an example secret of 32 bytes!!!")})
+	keys, _ := keyring.New([]byte("an example secret of 32 bytes!!!"))
+	reg, _ := actions.NewRegistry(actions.Config{Keys: keys})
 	reg.Register(actions.New("newsletter.signup", func(ctx context.Context, in Signup) (string, error) { return "", nil },
 		actions.RequireRole("editor"), actions.MaxBytes(4096)))
 	for _, e := range reg.Manifest() {

@@ -77,55 +77,53 @@ func describe(t reflect.Type) ([]Field, error) {
 		return nil, fmt.Errorf("input type %v is not a struct", t)
 	}
 	var out []Field
-	var walk func(t reflect.Type, prefix string, repeated bool, top bool) error
-	walk = func(t reflect.Type, prefix string, repeated, top bool) error {
-		for i := range t.NumField() {
-			sf := t.Field(i)
-			if !sf.IsExported() {
-				continue
-			}
-			name := formName(sf)
-			if name == "" {
-				continue
-			}
-			ft := sf.Type
-			for ft.Kind() == reflect.Pointer {
-				ft = ft.Elem()
-			}
-			f := Field{Name: prefix + name, Type: sf.Type.String(), Rules: sf.Tag.Get("validate"), Repeated: repeated, kind: ft.Kind()}
-			f.rules = parseRules(f.Rules)
-			if top {
-				f.index = sf.Index
-			}
-			switch {
-			case ft == fileType:
-				if !top {
-					return fmt.Errorf("file field %s must be a top-level field", f.Name)
-				}
-				f.File = true
-			case ft == timeType:
-			case ft.Kind() == reflect.Struct:
-				if err := walk(ft, f.Name+".", repeated, false); err != nil {
-					return err
-				}
-				continue
-			case ft.Kind() == reflect.Slice && ft.Elem().Kind() == reflect.Struct && ft.Elem() != timeType:
-				if err := walk(ft.Elem(), f.Name+".", true, false); err != nil {
-					return err
-				}
-				continue
-			case ft.Kind() == reflect.Slice:
-				f.Repeated = true
-				f.kind = ft.Elem().Kind()
-			}
-			out = append(out, f)
-		}
-		return nil
-	}
-	if err := walk(t, "", false, true); err != nil {
+	if err := walkFields(t, "", false, true, &out); err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// walkFields appends the form fields of struct type t to out, their names
+// prefixed, descending into nested structs and slices of structs. Only
+// top-level fields keep their index.
+func walkFields(t reflect.Type, prefix string, repeated, top bool, out *[]Field) error {
+	for i := range t.NumField() {
+		sf := t.Field(i)
+		name := formName(sf)
+		if !sf.IsExported() || name == "" {
+			continue
+		}
+		ft := sf.Type
+		for ft.Kind() == reflect.Pointer {
+			ft = ft.Elem()
+		}
+		f := Field{Name: prefix + name, Type: sf.Type.String(), Rules: sf.Tag.Get("validate"), Repeated: repeated, kind: ft.Kind()}
+		f.rules = parseRules(f.Rules)
+		if top {
+			f.index = sf.Index
+		}
+		switch {
+		case ft == fileType && !top:
+			return fmt.Errorf("file field %s must be a top-level field", f.Name)
+		case ft == fileType:
+			f.File = true
+		case ft == timeType:
+		case ft.Kind() == reflect.Struct:
+			if err := walkFields(ft, f.Name+".", repeated, false, out); err != nil {
+				return err
+			}
+			continue
+		case ft.Kind() == reflect.Slice && ft.Elem().Kind() == reflect.Struct && ft.Elem() != timeType:
+			if err := walkFields(ft.Elem(), f.Name+".", true, false, out); err != nil {
+				return err
+			}
+			continue
+		case ft.Kind() == reflect.Slice:
+			f.Repeated, f.kind = true, ft.Elem().Kind()
+		}
+		*out = append(*out, f)
+	}
+	return nil
 }
 
 // fieldPattern drops numeric path segments: "items.0.qty" → "items.qty".
@@ -141,14 +139,4 @@ func fieldPattern(name string) string {
 		}
 	}
 	return strings.Join(keep, ".")
-}
-
-// File is an uploaded file, for an input field of type *File in a
-// multipart form. Its content is held in memory, within the action's body
-// limit.
-type File struct {
-	Filename    string
-	ContentType string
-	Size        int64
-	Content     []byte
 }

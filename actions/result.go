@@ -1,7 +1,10 @@
 package actions
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/url"
 )
@@ -44,6 +47,43 @@ type Result struct {
 	Err error
 	// Cookies set by the mutation, for whatever response leaves.
 	Cookies []*http.Cookie
+}
+
+// ErrorResult returns the result of a call, or of any request, that failed
+// with err. It is the one conversion from errors to results: the kind comes
+// from the first *[Error] in err's chain (internal when there is none), the
+// words shown are its Message or the kind's generic words, and an internal
+// error gets a fresh Digest while its detail stays in Err, for the log.
+func ErrorResult(err error) *Result {
+	res := &Result{}
+	res.fail(err)
+	return res
+}
+
+// fail records err on res; see [ErrorResult].
+func (res *Result) fail(err error) {
+	var e *Error
+	if !errors.As(err, &e) {
+		e = &Error{Kind: KindInternal, Err: err}
+	}
+	res.Kind, res.Err, res.Error, res.Status = e.Kind, err, e.Message, StatusFailed
+	switch e.Kind {
+	case KindInvalid:
+		res.Status, res.Fields = StatusInvalid, e.Fields
+	case KindInternal:
+		res.Error, res.Digest = "", newDigest() // a cause's words are never shown
+	}
+	if res.Error == "" {
+		res.Error = userMessage(e.Kind)
+	}
+}
+
+// newDigest returns a random reference for an internal error, which the
+// user sees and the log line carries.
+func newDigest() string {
+	var b [8]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
 }
 
 // OK reports whether the call succeeded.

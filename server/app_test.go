@@ -15,6 +15,7 @@ import (
 	"github.com/a-h/templ"
 
 	"github.com/formwork-dev/formwork/actions"
+	"github.com/formwork-dev/formwork/keyring"
 	"github.com/formwork-dev/formwork/server"
 	"github.com/formwork-dev/formwork/views"
 )
@@ -56,10 +57,18 @@ type app struct {
 
 var testSecret = []byte("test-secret-test-secret-test-secret!")
 
+func testKeys() *keyring.Ring {
+	keys, err := keyring.New(testSecret)
+	if err != nil {
+		panic(err)
+	}
+	return keys
+}
+
 func newApp(t testing.TB, dev bool) *app {
 	t.Helper()
 	a := &app{logs: &bytes.Buffer{}, rec: &actions.Recorder{}}
-	reg, err := actions.NewRegistry(actions.Config{Secret: testSecret, Revalidator: a.rec})
+	reg, err := actions.NewRegistry(actions.Config{Keys: testKeys(), Revalidator: a.rec})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -195,13 +204,13 @@ func (a *app) do(t testing.TB, c call) (*http.Response, string) {
 		req.Header.Set("X-User", c.user)
 	}
 	switch c.caller {
-	case server.HTMX:
+	case server.CallerHTMX:
 		req.Header.Set("HX-Request", "true")
 		req.Header.Set("HX-Current-URL", a.ts.URL+"/notes")
 		if c.target != "" {
 			req.Header.Set("HX-Target", c.target)
 		}
-	case server.JSON:
+	case server.CallerJSON:
 		req.Header.Set("Accept", "application/json")
 	default:
 		req.Header.Set("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")

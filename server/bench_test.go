@@ -46,7 +46,7 @@ func place(ctx context.Context, in Order) (int, error) {
 
 // formworkOrders serves a page with the order form and its action.
 func formworkOrders(b *testing.B) (http.Handler, string) {
-	reg, err := actions.NewRegistry(actions.Config{Secret: testSecret})
+	reg, err := actions.NewRegistry(actions.Config{Keys: testKeys()})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -1,60 +1,58 @@
 package server
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
+
+	"github.com/a-h/templ"
 
 	"github.com/formwork-dev/formwork/actions"
 )
 
 // fail answers a request that failed outside an action call: a page whose
-// render returned an error, a panic, a failed authentication.
+// render returned an error, a panic, a failed authentication. An internal
+// error met after the client went away is not ours: it is answered, and
+// logged, as the client gone.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
-	kind := actions.KindOf(err)
-	res := &actions.Result{Status: actions.StatusFailed, Kind: kind, Err: err}
-	var e *actions.Error
-	if errors.As(err, &e) && e.Message != "" && kind != actions.KindInternal {
-		res.Error = e.Message
+	if r.Context().Err() != nil && actions.KindOf(err) == actions.KindInternal {
+		err = &actions.Error{Kind: actions.KindClientGone, Err: err}
 	}
-	if kind == actions.KindInternal {
-		res.Digest = newDigest()
-	}
-	if info := infoOf(w); info != nil {
-		info.outcome, info.err, info.digest = kind.String(), err, res.Digest
-	}
-	if kind == actions.KindUnauthenticated && CallerOf(r) == Browser && r.Method == http.MethodGet {
+	res := s.reveal(actions.ErrorResult(err))
+	s.note(w, res)
+	if res.Kind == actions.KindUnauthenticated && CallerOf(r) == CallerBrowser && r.Method == http.MethodGet {
 		http.Redirect(w, r, s.loginURL(r.URL.RequestURI()), http.StatusSeeOther)
 		return
 	}
-	s.writeError(w, r, StatusOfKind(kind), res)
+	s.writeError(w, r, res)
+}
+
+// reveal puts an internal error's detail in place of its generic words, in
+// development only.
+func (s *Server) reveal(res *actions.Result) *actions.Result {
+	if res.Digest != "" && s.cfg.Dev {
+		res.Error = detail(res.Err)
+	}
+	return res
 }
 
 // writeError writes an error response with no page behind it, shaped for
 // the caller: JSON, or the error page (a fragment of it for htmx).
-func (s *Server) writeError(w http.ResponseWriter, r *http.Request, status int, res *actions.Result) {
-	if CallerOf(r) == JSON {
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, res *actions.Result) {
+	status := StatusOf(res)
+	if CallerOf(r) == CallerJSON {
 		s.writeJSON(w, r, status, res)
 		return
 	}
 	info := ErrorInfo{Status: status, Message: res.Error, Digest: res.Digest}
+	if res.Digest != "" && s.cfg.Dev {
+		info.Message, info.Detail = http.StatusText(status), res.Error
+	}
 	if info.Message == "" {
 		info.Message = http.StatusText(status)
 	}
-	if res.Digest != "" {
-		info.Message = "Something went wrong on our side."
-		if s.cfg.Dev {
-			info.Detail = detail(res.Err)
-		}
-	}
-	page := s.cfg.ErrorPage
-	if page == nil {
-		page = defaultErrorPage
-	}
-	c := page(info)
-	if CallerOf(r) == HTMX {
+	c := s.errorPage(info)
+	if CallerOf(r) == CallerHTMX {
 		c = errorFragment(info, res.Fields)
 	}
 	buf := getBuffer()
@@ -82,8 +80,10 @@ func detail(err error) string {
 	return err.Error()
 }
 
-func newDigest() string {
-	var b [8]byte
-	rand.Read(b[:])
-	return hex.EncodeToString(b[:])
+// errorPage returns the app's error page for info, or the built-in one.
+func (s *Server) errorPage(info ErrorInfo) templ.Component {
+	if s.cfg.ErrorPage != nil {
+		return s.cfg.ErrorPage(info)
+	}
+	return errorPage(info)
 }

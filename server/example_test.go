@@ -12,6 +12,7 @@ import (
 	"github.com/a-h/templ"
 
 	"github.com/formwork-dev/formwork/actions"
+	"github.com/formwork-dev/formwork/keyring"
 	"github.com/formwork-dev/formwork/server"
 	"github.com/formwork-dev/formwork/views"
 )
@@ -24,7 +25,8 @@ type Signup struct {
 // net/http server. The same POST answers a browser with 303 or 422, htmx
 // with the form's fragment, and JSON clients with the result.
 func Example() {
-	reg, _ := actions.NewRegistry(actions.Config{Secret: []byte("an example secret of 32 bytes!!!")})
+	keys, _ := keyring.New([]byte("an example secret of 32 bytes!!!"))
+	reg, _ := actions.NewRegistry(actions.Config{Keys: keys})
 	signup := actions.New("newsletter.signup", func(ctx context.Context, in Signup) (string, error) {
 		actions.SetMessage(ctx, "Thanks! Check "+in.Email+".")
 		return in.Email, nil

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/formwork-dev/formwork/actions"
+	"github.com/formwork-dev/formwork/keyring"
 )
 
 const flashCookie = "fw_flash"
@@ -11,7 +12,7 @@ const flashCookie = "fw_flash"
 // setFlash sets a one-time message, sealed so that nobody else can plant
 // words on our pages.
 func (s *Server) setFlash(w http.ResponseWriter, r *http.Request, msg string) {
-	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: s.cfg.Actions.Seal("flash", []byte(msg)),
+	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: s.cfg.Keys.Seal(keyring.PurposeFlash, []byte(msg), nil),
 		Path: "/", MaxAge: 60, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
 }
 
@@ -23,7 +24,7 @@ func (s *Server) takeFlash(w http.ResponseWriter, r *http.Request) *actions.Resu
 	}
 	http.SetCookie(w, &http.Cookie{Name: flashCookie, Path: "/", MaxAge: -1, HttpOnly: true,
 		SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
-	msg, err := s.cfg.Actions.Open("flash", c.Value)
+	msg, err := s.cfg.Keys.Open(keyring.PurposeFlash, c.Value, nil)
 	if err != nil {
 		return nil
 	}

@@ -6,17 +6,22 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"path"
 	"strings"
 
 	"github.com/a-h/templ"
 
 	"github.com/formwork-dev/formwork/actions"
+	"github.com/formwork-dev/formwork/keyring"
 )
 
 // Config configures a [Server].
 type Config struct {
 	// Actions holds the app's actions. Required.
 	Actions *actions.Registry
+	// Keys seals the one-time flash message. Nil means the registry's key
+	// ring ([actions.Registry.Keys]).
+	Keys *keyring.Ring
 	// Logger receives one line per request. Nil means slog.Default().
 	Logger *slog.Logger
 	// Dev shows internal errors in full on pages; production shows a digest.
@@ -53,7 +58,12 @@ type ErrorInfo struct {
 // [actions.KindNotFound] answers 404.
 type PageFunc func(w http.ResponseWriter, r *http.Request, res *actions.Result) (templ.Component, error)
 
-// Server routes page and action requests. Create one with [New].
+// Server holds what pages, the action endpoint and the middleware share:
+// the actions, the key ring, the logger and the response policy. Create
+// one with [New]. A Server is itself an [http.Handler] that routes the
+// pages registered with [Server.Page] and the action endpoint behind all
+// of its middleware; its handlers and middleware also mount one by one in
+// any router.
 type Server struct {
 	cfg       Config
 	log       *slog.Logger
@@ -70,6 +80,9 @@ const ActionsPath = "/_actions/"
 func New(cfg Config) (*Server, error) {
 	if cfg.Actions == nil {
 		return nil, errors.New("server: Config.Actions is nil")
+	}
+	if cfg.Keys == nil {
+		cfg.Keys = cfg.Actions.Keys()
 	}
 	if cfg.LoginPath == "" {
 		cfg.LoginPath = "/login"
@@ -93,11 +106,17 @@ func New(cfg Config) (*Server, error) {
 		}
 		s.redirects[strings.ToLower(u.Scheme+"://"+u.Host)] = true
 	}
-	s.cop.SetDenyHandler(http.HandlerFunc(s.denyCrossOrigin))
-	s.handle("POST "+ActionsPath+"{id}", http.HandlerFunc(s.serveAction))
-	// Cross-origin requests are refused before anything, authentication included, runs.
-	s.handler = s.logRequests(s.recoverPanics(s.protect(s.authenticate(s.mux))))
+	s.mux.Handle("POST "+ActionsPath+"{id}", s.ActionHandler())
+	s.handler = s.Middleware(s.mux)
 	return s, nil
+}
+
+// Middleware wraps h in all of the server's middleware, outermost first:
+// [Server.LogRequests], [Server.RecoverPanics], [Server.CrossOrigin] and
+// [Server.Authenticate]. Cross-origin requests are refused before
+// authentication runs.
+func (s *Server) Middleware(h http.Handler) http.Handler {
+	return s.LogRequests(s.RecoverPanics(s.CrossOrigin(s.Authenticate(h))))
 }
 
 // ServeHTTP serves a request through the server's middleware and routes.
@@ -105,98 +124,71 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.S
 
 // Handle registers h for pattern (a [http.ServeMux] pattern), behind the
 // server's middleware.
-func (s *Server) Handle(pattern string, h http.Handler) { s.handle(pattern, h) }
-
-func (s *Server) handle(pattern string, h http.Handler) {
+func (s *Server) Handle(pattern string, h http.Handler) {
 	s.mux.Handle(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if info := infoOf(w); info != nil {
-			info.pattern = r.Pattern
-		}
+		noteRoute(w, r)
 		h.ServeHTTP(w, r)
 	}))
 }
 
 // Page registers a page at path, a [http.ServeMux] path pattern without a
-// method such as "/invoices/{id}". GET and HEAD render it; POST runs the
-// action named by the form and renders it again with the result. Other
-// methods get 405 with an Allow header. As with [http.ServeMux], "/"
-// matches every path; the home page alone is "/{$}".
+// method such as "/invoices/{id}", behind the server's middleware; see
+// [Server.PageHandler]. As with [http.ServeMux], "/" matches every path;
+// the home page alone is "/{$}".
 func (s *Server) Page(path string, render PageFunc) {
 	if strings.ContainsAny(path, " \t") || !strings.HasPrefix(path, "/") {
 		panic(fmt.Sprintf("server: Page(%q): want a path pattern such as /invoices/{id}", path))
 	}
-	s.handle("GET "+path, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.renderPage(w, r, render, s.takeFlash(w, r), http.StatusOK)
-	}))
-	s.handle("POST "+path, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.respond(w, r, s.invoke(w, r, ""), render)
-	}))
+	h := s.PageHandler(render)
+	s.mux.Handle("GET "+path, h) // GET patterns match HEAD too
+	s.mux.Handle("POST "+path, h)
 }
 
-func (s *Server) serveAction(w http.ResponseWriter, r *http.Request) {
-	s.respond(w, r, s.invoke(w, r, r.PathValue("id")), nil)
+// PageHandler returns the handler of a page: GET and HEAD render it, POST
+// runs the action its form names and renders it again with the result, and
+// other methods get 405 with an Allow header. It mounts in any router; wrap
+// it in [Server.Middleware] (or the pieces of it you want) there.
+func (s *Server) PageHandler(render PageFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		noteRoute(w, r)
+		switch r.Method {
+		case http.MethodGet, http.MethodHead:
+			s.renderPage(w, r, render, s.takeFlash(w, r), http.StatusOK)
+		case http.MethodPost:
+			s.respond(w, r, s.invoke(w, r, ""), render)
+		default:
+			methodNotAllowed(w, "GET, HEAD, POST")
+		}
+	})
+}
+
+// ActionHandler returns the handler of the action endpoint, for callers
+// that are not a page: POST runs the action whose ID is the last segment
+// of the path (or the path value "id"), and other methods get 405. The
+// server mounts it at [ActionsPath]{id}; it mounts in any router.
+func (s *Server) ActionHandler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		noteRoute(w, r)
+		if r.Method != http.MethodPost {
+			methodNotAllowed(w, "POST")
+			return
+		}
+		id := r.PathValue("id")
+		if id == "" {
+			id = path.Base(r.URL.Path)
+		}
+		s.respond(w, r, s.invoke(w, r, id), nil)
+	})
+}
+
+func methodNotAllowed(w http.ResponseWriter, allow string) {
+	w.Header().Set("Allow", allow)
+	http.Error(w, http.StatusText(http.StatusMethodNotAllowed), http.StatusMethodNotAllowed)
 }
 
 // invoke runs the action and notes it for the request's log line.
 func (s *Server) invoke(w http.ResponseWriter, r *http.Request, id string) *actions.Result {
-	res := s.cfg.Actions.Invoke(w, r, id)
-	if info := infoOf(w); info != nil {
-		info.action = res.Action
-		info.outcome = outcome(res)
-		info.err = res.Err
-		info.digest = res.Digest
-	}
-	if res.Digest != "" && s.cfg.Dev {
-		res.Error = detail(res.Err)
-	}
+	res := s.reveal(s.cfg.Actions.Invoke(w, r, id))
+	s.note(w, res)
 	return res
-}
-
-func outcome(res *actions.Result) string {
-	if res.Status == actions.StatusFailed {
-		return res.Kind.String()
-	}
-	return string(res.Status)
-}
-
-// protect refuses unsafe cross-origin requests, Origin: null included.
-func (s *Server) protect(next http.Handler) http.Handler {
-	checked := s.cop.Handler(next)
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		switch r.Method {
-		case http.MethodGet, http.MethodHead, http.MethodOptions:
-		default:
-			if r.Header.Get("Origin") == "null" {
-				s.denyCrossOrigin(w, r)
-				return
-			}
-		}
-		checked.ServeHTTP(w, r)
-	})
-}
-
-func (s *Server) denyCrossOrigin(w http.ResponseWriter, r *http.Request) {
-	if info := infoOf(w); info != nil {
-		info.outcome = "cross_origin"
-	}
-	res := &actions.Result{Status: actions.StatusFailed, Kind: actions.KindForbidden, Error: "Cross-origin request refused."}
-	s.respond(w, r, res, nil)
-}
-
-// authenticate puts the request's principal in its context.
-func (s *Server) authenticate(next http.Handler) http.Handler {
-	if s.cfg.Authenticate == nil {
-		return next
-	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p, err := s.cfg.Authenticate(r)
-		if err != nil {
-			s.fail(w, r, fmt.Errorf("authenticate: %w", err))
-			return
-		}
-		if p != nil {
-			r = r.WithContext(actions.WithPrincipal(r.Context(), p))
-		}
-		next.ServeHTTP(w, r)
-	})
 }

@@ -24,7 +24,7 @@ import (
 var callers = []struct {
 	name   string
 	caller server.Caller
-}{{"browser", server.Browser}, {"htmx", server.HTMX}, {"json", server.JSON}}
+}{{"browser", server.CallerBrowser}, {"htmx", server.CallerHTMX}, {"json", server.CallerJSON}}
 
 func jsonBody(t *testing.T, s string) map[string]any {
 	t.Helper()
@@ -41,15 +41,15 @@ func TestSuccessWithRedirect(t *testing.T) {
 			a := newApp(t, false)
 			resp, body := a.do(t, call{body: a.saveForm(url.Values{"title": {"go"}}), user: "ann", caller: c.caller})
 			switch c.caller {
-			case server.Browser:
+			case server.CallerBrowser:
 				if resp.StatusCode != 303 || resp.Header.Get("Location") != "/done" {
 					t.Fatalf("got %d %q", resp.StatusCode, resp.Header.Get("Location"))
 				}
-			case server.HTMX:
+			case server.CallerHTMX:
 				if resp.StatusCode != 200 || resp.Header.Get("HX-Location") != "/done" {
 					t.Fatalf("got %d HX-Location %q", resp.StatusCode, resp.Header.Get("HX-Location"))
 				}
-			case server.JSON:
+			case server.CallerJSON:
 				m := jsonBody(t, body)
 				if resp.StatusCode != 200 || m["ok"] != true || m["redirect"] != "/done" {
 					t.Fatalf("got %d %s", resp.StatusCode, body)
@@ -71,7 +71,7 @@ func TestSuccessWithRedirect(t *testing.T) {
 	}
 	t.Run("htmx full reload", func(t *testing.T) {
 		a := newApp(t, false)
-		resp, _ := a.do(t, call{body: a.saveForm(url.Values{"title": {"full"}}), user: "ann", caller: server.HTMX})
+		resp, _ := a.do(t, call{body: a.saveForm(url.Values{"title": {"full"}}), user: "ann", caller: server.CallerHTMX})
 		if resp.Header.Get("HX-Redirect") != "/done" {
 			t.Fatalf("HX-Redirect = %q", resp.Header.Get("HX-Redirect"))
 		}
@@ -121,7 +121,7 @@ func TestSuccessWithoutRedirect(t *testing.T) {
 		t.Run("htmx "+target, func(t *testing.T) {
 			a := newApp(t, false)
 			target := strings.Replace(target, "ID", a.save.ID(), 1)
-			resp, body := a.do(t, call{body: a.saveForm(url.Values{"title": {"hello"}}), user: "ann", caller: server.HTMX, target: target})
+			resp, body := a.do(t, call{body: a.saveForm(url.Values{"title": {"hello"}}), user: "ann", caller: server.CallerHTMX, target: target})
 			if resp.StatusCode != 200 || !strings.HasPrefix(body, "<form ") || !strings.Contains(body, `id="`+views.DOMID(a.save, "")+`"`) ||
 				strings.Contains(body, "<html") || !strings.Contains(body, "Saved hello.") {
 				t.Fatalf("got %d %s", resp.StatusCode, body)
@@ -134,7 +134,7 @@ func TestSuccessWithoutRedirect(t *testing.T) {
 	t.Run("json", func(t *testing.T) {
 		a := newApp(t, false)
 		resp, body := a.do(t, call{path: "/_actions/" + a.save.ID(), body: strings.NewReader(`{"title":"hello"}`),
-			ctype: "application/json", user: "ann", caller: server.JSON})
+			ctype: "application/json", user: "ann", caller: server.CallerJSON})
 		m := jsonBody(t, body)
 		if resp.StatusCode != 200 || m["ok"] != true || m["message"] != "Saved hello." || m["out"].(map[string]any)["title"] != "hello" {
 			t.Fatalf("got %d %s", resp.StatusCode, body)
@@ -155,7 +155,7 @@ func TestInvalidInput(t *testing.T) {
 				t.Fatal("the password was echoed")
 			}
 			switch c.caller {
-			case server.JSON:
+			case server.CallerJSON:
 				m := jsonBody(t, body)
 				if m["fields"].(map[string]any)["title"] != "Use at most 40 characters." {
 					t.Fatalf("fields: %s", body)
@@ -165,7 +165,7 @@ func TestInvalidInput(t *testing.T) {
 					!strings.Contains(body, `aria-invalid="true"`) {
 					t.Fatalf("errors or values missing: %s", body)
 				}
-				if whole := strings.Contains(body, "<html"); whole != (c.caller == server.Browser) {
+				if whole := strings.Contains(body, "<html"); whole != (c.caller == server.CallerBrowser) {
 					t.Fatalf("whole page = %v for %s", whole, c.name)
 				}
 			}
@@ -188,16 +188,16 @@ func TestNotSignedInAndForbidden(t *testing.T) {
 		t.Run("anonymous "+c.name, func(t *testing.T) {
 			a := newApp(t, false)
 			resp, _ := a.do(t, call{body: a.saveForm(url.Values{"title": {"x"}}), caller: c.caller})
-			want := map[server.Caller]int{server.Browser: 303, server.HTMX: 200, server.JSON: 401}[c.caller]
+			want := map[server.Caller]int{server.CallerBrowser: 303, server.CallerHTMX: 200, server.CallerJSON: 401}[c.caller]
 			if resp.StatusCode != want || a.ran.Load() != 0 {
 				t.Fatalf("got %d, want %d; ran %d", resp.StatusCode, want, a.ran.Load())
 			}
 			switch c.caller {
-			case server.Browser:
+			case server.CallerBrowser:
 				if resp.Header.Get("Location") != "/login?next=%2Fnotes" {
 					t.Fatalf("Location = %q", resp.Header.Get("Location"))
 				}
-			case server.HTMX:
+			case server.CallerHTMX:
 				if resp.Header.Get("HX-Redirect") != "/login?next=%2Fnotes" {
 					t.Fatalf("HX-Redirect = %q", resp.Header.Get("HX-Redirect"))
 				}
@@ -206,7 +206,7 @@ func TestNotSignedInAndForbidden(t *testing.T) {
 		t.Run("forbidden "+c.name, func(t *testing.T) {
 			a := newApp(t, false)
 			resp, body := a.do(t, call{body: a.archiveForm(a.sealed(t)), user: "ann", caller: c.caller, target: views.DOMID(a.archive, "")})
-			if resp.StatusCode != 403 || a.ran.Load() != 0 || (c.caller != server.JSON && !strings.Contains(body, "You do not have permission")) {
+			if resp.StatusCode != 403 || a.ran.Load() != 0 || (c.caller != server.CallerJSON && !strings.Contains(body, "You do not have permission")) {
 				t.Fatalf("got %d, ran %d: %s", resp.StatusCode, a.ran.Load(), body)
 			}
 		})
@@ -229,10 +229,10 @@ func TestUnknownAndMalformedIDs(t *testing.T) {
 			if resp.StatusCode != 409 {
 				t.Fatalf("stale ID: %d", resp.StatusCode)
 			}
-			if c.caller != server.JSON && !strings.Contains(body, "This form is out of date; reload and try again.") {
+			if c.caller != server.CallerJSON && !strings.Contains(body, "This form is out of date; reload and try again.") {
 				t.Fatalf("stale ID page: %s", body)
 			}
-			if c.caller == server.HTMX && resp.Header.Get("HX-Retarget") != "body" {
+			if c.caller == server.CallerHTMX && resp.Header.Get("HX-Retarget") != "body" {
 				t.Fatalf("stale htmx form is not replaced by the page: %v", resp.Header)
 			}
 			resp, _ = a.do(t, call{body: strings.NewReader("_action=not-an-id&title=x"), user: "ann", caller: c.caller})
@@ -280,7 +280,7 @@ func TestBodyOverTheCap(t *testing.T) {
 			if resp.StatusCode != 413 || a.ran.Load() != 0 {
 				t.Fatalf("got %d, ran %d", resp.StatusCode, a.ran.Load())
 			}
-			if c.caller != server.JSON && !strings.Contains(page, "larger than 1 MB") {
+			if c.caller != server.CallerJSON && !strings.Contains(page, "larger than 1 MB") {
 				t.Fatalf("page does not say why: %s", page)
 			}
 		})
@@ -384,7 +384,7 @@ func TestPanicShowsDigest(t *testing.T) {
 					t.Fatalf("got %d", resp.StatusCode)
 				}
 				var digest string
-				if c.caller == server.JSON {
+				if c.caller == server.CallerJSON {
 					digest, _ = jsonBody(t, body)["digest"].(string)
 				} else if i := strings.Index(body, "reference "); i >= 0 {
 					digest = body[i+10 : i+26]
@@ -434,7 +434,7 @@ func TestMultibyteTextRoundTrip(t *testing.T) {
 	text = string([]rune(text)[:100000])
 	// JSON: the mutation's output is the input.
 	in, _ := json.Marshal(map[string]string{"title": "t", "body": text})
-	_, body := a.do(t, call{path: "/_actions/" + a.save.ID(), body: bytes.NewReader(in), ctype: "application/json", user: "ann", caller: server.JSON})
+	_, body := a.do(t, call{path: "/_actions/" + a.save.ID(), body: bytes.NewReader(in), ctype: "application/json", user: "ann", caller: server.CallerJSON})
 	var out struct{ Out struct{ Body string } }
 	if err := json.Unmarshal([]byte(body), &out); err != nil || out.Out.Body != text {
 		t.Fatalf("JSON round trip lost text (%d runes back, %v)", len([]rune(out.Out.Body)), err)
@@ -458,7 +458,7 @@ func TestMultipartUTF8Filename(t *testing.T) {
 	part, _ := mw.CreatePart(h)
 	part.Write([]byte("%PDF-1"))
 	mw.Close()
-	resp, body := a.do(t, call{path: "/_actions/" + a.upload.ID(), body: &buf, ctype: mw.FormDataContentType(), caller: server.JSON})
+	resp, body := a.do(t, call{path: "/_actions/" + a.upload.ID(), body: &buf, ctype: mw.FormDataContentType(), caller: server.CallerJSON})
 	if m := jsonBody(t, body); resp.StatusCode != 200 || m["out"] != "résumé-日本語.pdf:application/pdf:6" {
 		t.Fatalf("got %d %s", resp.StatusCode, body)
 	}
@@ -469,7 +469,7 @@ func TestMultipartUTF8Filename(t *testing.T) {
 	mw.WriteField("name", "x")
 	mw.WriteField("nope", strings.Repeat("z", 1000))
 	mw.Close()
-	resp, _ = a.do(t, call{body: &buf, ctype: mw.FormDataContentType(), caller: server.JSON})
+	resp, _ = a.do(t, call{body: &buf, ctype: mw.FormDataContentType(), caller: server.CallerJSON})
 	if resp.StatusCode != 400 {
 		t.Fatalf("unknown part: %d", resp.StatusCode)
 	}
@@ -511,7 +511,7 @@ func TestPanicInPageRenderAndFailedAuthentication(t *testing.T) {
 	})
 	for _, c := range callers {
 		resp, body := a.do(t, call{method: "GET", path: "/boom", caller: c.caller})
-		if resp.StatusCode != 500 || strings.Contains(body, "the page panicked") || !strings.Contains(body, "fw-digest") && c.caller != server.JSON {
+		if resp.StatusCode != 500 || strings.Contains(body, "the page panicked") || !strings.Contains(body, "fw-digest") && c.caller != server.CallerJSON {
 			t.Fatalf("%s: page panic: %d %s", c.name, resp.StatusCode, body)
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/a-h/templ"
 
 	"github.com/formwork-dev/formwork/actions"
+	"github.com/formwork-dev/formwork/keyring"
 	"github.com/formwork-dev/formwork/views"
 )
 
@@ -19,7 +20,8 @@ type Signup struct {
 }
 
 func newSignup() (*actions.Registry, *actions.Action[Signup, struct{}]) {
-	reg, _ := actions.NewRegistry(actions.Config{Secret: []byte("an example secret of 32 bytes!!!")})
+	keys, _ := keyring.New([]byte("an example secret of 32 bytes!!!"))
+	reg, _ := actions.NewRegistry(actions.Config{Keys: keys})
 	a := actions.New("signup", func(ctx context.Context, in Signup) (struct{}, error) { return struct{}{}, nil }, actions.Public())
 	reg.Register(a)
 	return reg, a

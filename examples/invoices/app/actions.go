@@ -102,7 +102,7 @@ func (a *App) doLogin(ctx context.Context, in Login) (struct{}, error) {
 	if bcrypt.CompareHashAndPassword(hash, []byte(in.Password)) != nil || u == nil {
 		return struct{}{}, &actions.Error{Kind: actions.KindInvalid, Message: "The email or password is wrong."}
 	}
-	actions.SetCookie(ctx, a.sessionCookieFor(actions.Request(ctx), u))
+	actions.SetCookie(ctx, a.sessionCookieFor(actions.RequestFrom(ctx), u))
 	next := in.Next
 	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") {
 		next = "/"
@@ -112,7 +112,7 @@ func (a *App) doLogin(ctx context.Context, in Login) (struct{}, error) {
 }
 
 func (a *App) doLogout(ctx context.Context, _ Logout) (struct{}, error) {
-	actions.SetCookie(ctx, clearedSession(actions.Request(ctx)))
+	actions.SetCookie(ctx, clearedSession(actions.RequestFrom(ctx)))
 	actions.RedirectFull(ctx, "/login")
 	return struct{}{}, nil
 }

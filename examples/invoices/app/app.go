@@ -17,6 +17,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/formwork-dev/formwork/actions"
+	"github.com/formwork-dev/formwork/keyring"
 	"github.com/formwork-dev/formwork/server"
 	"github.com/formwork-dev/formwork/static"
 )
@@ -35,6 +36,7 @@ type Config struct {
 type App struct {
 	cfg       Config
 	store     *Store
+	keys      *keyring.Ring
 	reg       *actions.Registry
 	srv       *server.Server
 	files     *static.Files // formwork's assets: htmx and form styles
@@ -74,8 +76,12 @@ func New(cfg Config) (*App, error) {
 	}); err != nil {
 		return nil, err
 	}
+	keys, err := keyring.New(cfg.Secret)
+	if err != nil {
+		return nil, err
+	}
 	reg, err := actions.NewRegistry(actions.Config{
-		Secret:    cfg.Secret,
+		Keys:      keys,
 		Validator: v,
 		Messages:  map[string]string{"money": "Enter an amount such as 1,250.00."},
 	})
@@ -94,7 +100,7 @@ func New(cfg Config) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &App{cfg: cfg, store: &Store{db: cfg.DB}, reg: reg, files: files, own: own, dummyHash: dummy}
+	a := &App{cfg: cfg, store: &Store{db: cfg.DB}, keys: keys, reg: reg, files: files, own: own, dummyHash: dummy}
 	a.act = a.newActions()
 	if err := reg.Register(a.act.login, a.act.logout, a.act.createInvoice, a.act.editInvoice,
 		a.act.addComment, a.act.archive, a.act.saveProfile, a.act.addEntry); err != nil {

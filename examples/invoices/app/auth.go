@@ -9,18 +9,21 @@ import (
 	"time"
 
 	"github.com/formwork-dev/formwork/actions"
+	"github.com/formwork-dev/formwork/keyring"
 )
 
 const (
 	sessionCookie = "session"
 	sessionLife   = 12 * time.Hour
+	// purposeSession is the key ring purpose of the session cookie.
+	purposeSession keyring.Purpose = "session"
 )
 
 // sessionCookieFor seals the user ID and an expiry into an HttpOnly,
 // SameSite=Lax cookie, Secure when served over TLS.
 func (a *App) sessionCookieFor(r *http.Request, u *User) *http.Cookie {
 	exp := time.Now().Add(sessionLife)
-	v := a.reg.Seal("session", []byte(fmt.Sprintf("%d|%d", u.ID, exp.Unix())))
+	v := a.keys.Seal(purposeSession, []byte(fmt.Sprintf("%d|%d", u.ID, exp.Unix())), nil)
 	return &http.Cookie{Name: sessionCookie, Value: v, Path: "/", Expires: exp, HttpOnly: true,
 		SameSite: http.SameSiteLaxMode, Secure: r != nil && r.TLS != nil}
 }
@@ -36,7 +39,7 @@ func (a *App) authenticate(r *http.Request) (actions.Principal, error) {
 	if err != nil {
 		return nil, nil
 	}
-	raw, err := a.reg.Open("session", c.Value)
+	raw, err := a.keys.Open(purposeSession, c.Value, nil)
 	if err != nil {
 		return nil, nil // tampered or from another secret: nobody
 	}

@@ -5,30 +5,8 @@ import (
 	"net/http"
 )
 
-// Principal is who is calling: a signed-in user, a service, or nil for
-// nobody. The app's authentication puts it in the request context with
-// [WithPrincipal]; policies read it.
-type Principal interface {
-	// Subject identifies the principal, for logs and audits.
-	Subject() string
-	// HasRole reports whether the principal holds role.
-	HasRole(role string) bool
-}
-
-type principalKey struct{}
-
-// WithPrincipal returns a copy of ctx that carries p.
-func WithPrincipal(ctx context.Context, p Principal) context.Context {
-	return context.WithValue(ctx, principalKey{}, p)
-}
-
-// PrincipalFrom returns the principal in ctx, or nil.
-func PrincipalFrom(ctx context.Context) Principal {
-	p, _ := ctx.Value(principalKey{}).(Principal)
-	return p
-}
-
-// call is what a mutation records through its context.
+// call is what a mutation records through its context: where to go next,
+// what to tell the user, cookies to set and what to revalidate.
 type call struct {
 	req        *http.Request
 	redirect   string
@@ -81,9 +59,9 @@ func SetCookie(ctx context.Context, cookie *http.Cookie) {
 	}
 }
 
-// Request returns the HTTP request behind an action call, or nil for a
+// RequestFrom returns the HTTP request behind an action call, or nil for a
 // direct call from Go.
-func Request(ctx context.Context) *http.Request {
+func RequestFrom(ctx context.Context) *http.Request {
 	if c := callFrom(ctx); c != nil {
 		return c.req
 	}

@@ -1,0 +1,82 @@
+package actions
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"runtime/debug"
+)
+
+// execute runs the seams after parse on in (a *In): validate, authorize,
+// mutate and revalidate.
+func (c *core) execute(ctx context.Context, in any) (any, error) {
+	return c.executeWith(ctx, in, nil)
+}
+
+// executeWith is execute with field errors already found while decoding.
+func (c *core) executeWith(ctx context.Context, in any, decodeErrs map[string]string) (any, error) {
+	if err := c.validate(in, decodeErrs); err != nil {
+		return nil, err
+	}
+	if err := c.authorize(ctx, in); err != nil {
+		return nil, err
+	}
+	out, err := c.safeMutate(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.revalidate(ctx); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// validate runs the validator and merges its field errors with decodeErrs,
+// so that the user sees them all at once.
+func (c *core) validate(in any, decodeErrs map[string]string) error {
+	err := c.reg.Validate(in)
+	if err == nil && len(decodeErrs) == 0 {
+		return nil
+	}
+	var e *Error
+	switch {
+	case err != nil && (!errors.As(err, &e) || e.Kind != KindInvalid):
+		return err
+	case e == nil:
+		return Invalid(decodeErrs)
+	}
+	maps.Copy(e.Fields, decodeErrs) // a decode error outranks the rule it broke
+	return e
+}
+
+// PanicError is the cause of the internal error a panicking mutation
+// returns. Stack is shown in development only.
+type PanicError struct {
+	Value any
+	Stack []byte
+}
+
+func (p *PanicError) Error() string { return fmt.Sprintf("panic: %v", p.Value) }
+
+func (c *core) safeMutate(ctx context.Context, in any) (out any, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			out, err = nil, &Error{Kind: KindInternal, Err: &PanicError{Value: v, Stack: debug.Stack()}}
+		}
+	}()
+	return c.mutate(ctx, in)
+}
+
+// revalidate hands what the mutation recorded to the registry's
+// [Revalidator]. It runs only after the mutation succeeded.
+func (c *core) revalidate(ctx context.Context) error {
+	cl := callFrom(ctx)
+	if len(cl.tags)+len(cl.paths) == 0 || c.reg.revalidator == nil {
+		return nil
+	}
+	if err := c.reg.revalidator.Revalidate(ctx, cl.tags, cl.paths); err != nil {
+		return &Error{Kind: KindInternal, Err: fmt.Errorf("revalidate %v %v: %w", cl.tags, cl.paths, err)}
+	}
+	return nil
+}

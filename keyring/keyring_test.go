@@ -1,0 +1,101 @@
+package keyring_test
+
+import (
+	"bytes"
+	"errors"
+	"testing"
+
+	"github.com/formwork-dev/formwork/keyring"
+)
+
+var (
+	oldSecret = bytes.Repeat([]byte("o"), 32)
+	newSecret = bytes.Repeat([]byte("n"), 32)
+)
+
+func newRing(t *testing.T, secret []byte, previous ...[]byte) *keyring.Ring {
+	t.Helper()
+	r, err := keyring.New(secret, previous...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func TestSealOpen(t *testing.T) {
+	r := newRing(t, newSecret)
+	sealed := r.Seal(keyring.PurposeBound, []byte("id=7"), []byte("action-A"))
+	if again := r.Seal(keyring.PurposeBound, []byte("id=7"), []byte("action-A")); again == sealed {
+		t.Fatal("two seals of one value are equal: the nonce is not random")
+	}
+	if pt, err := r.Open(keyring.PurposeBound, sealed, []byte("action-A")); err != nil || string(pt) != "id=7" {
+		t.Fatalf("Open = %q, %v", pt, err)
+	}
+	tampered := []byte(sealed)
+	tampered[len(tampered)-3] ^= 1
+	for name, open := range map[string]func() ([]byte, error){
+		"other associated data": func() ([]byte, error) { return r.Open(keyring.PurposeBound, sealed, []byte("action-B")) },
+		"tampered":              func() ([]byte, error) { return r.Open(keyring.PurposeBound, string(tampered), []byte("action-A")) },
+		"truncated":             func() ([]byte, error) { return r.Open(keyring.PurposeBound, sealed[:10], []byte("action-A")) },
+		"not base64":            func() ([]byte, error) { return r.Open(keyring.PurposeBound, "!!!", []byte("action-A")) },
+		"empty":                 func() ([]byte, error) { return r.Open(keyring.PurposeBound, "", []byte("action-A")) },
+	} {
+		if pt, err := open(); !errors.Is(err, keyring.ErrOpen) || pt != nil {
+			t.Errorf("%s: Open = %q, %v", name, pt, err)
+		}
+	}
+}
+
+// A value sealed for one purpose opens for that purpose alone: formwork's
+// own purposes, and app purposes, even one spelled like formwork's.
+func TestPurposesAreSeparate(t *testing.T) {
+	r := newRing(t, newSecret)
+	purposes := []keyring.Purpose{keyring.PurposeBound, keyring.PurposeFlash, keyring.PurposeActionID,
+		"session", "bound", "flash", ""}
+	for _, sealFor := range purposes {
+		sealed := r.Seal(sealFor, []byte("payload"), nil)
+		for _, openFor := range purposes {
+			pt, err := r.Open(openFor, sealed, nil)
+			if sealFor == openFor {
+				if err != nil || string(pt) != "payload" {
+					t.Errorf("sealed for %q, opened for it: %q, %v", sealFor, pt, err)
+				}
+				continue
+			}
+			if !errors.Is(err, keyring.ErrOpen) {
+				t.Errorf("sealed for %q, opened for %q: %q, %v", sealFor, openFor, pt, err)
+			}
+		}
+	}
+	if bytes.Equal(r.Sum(keyring.PurposeActionID, []byte("x")), r.Sum("action-id", []byte("x"))) {
+		t.Error("MACs of two purposes are equal")
+	}
+}
+
+func TestRotation(t *testing.T) {
+	old := newRing(t, oldSecret)
+	rotated := newRing(t, newSecret, oldSecret)
+	sealed := old.Seal("session", []byte("user 1"), nil)
+	if pt, err := rotated.Open("session", sealed, nil); err != nil || string(pt) != "user 1" {
+		t.Fatalf("a value sealed before rotation: %q, %v", pt, err)
+	}
+	fresh := rotated.Seal("session", []byte("user 2"), nil)
+	if _, err := old.Open("session", fresh, nil); err == nil {
+		t.Fatal("the newest secret does not seal")
+	}
+	if !bytes.Equal(rotated.Sums("id", []byte("x"))[1], old.Sum("id", []byte("x"))) {
+		t.Fatal("Sums does not list the previous secret's sum second")
+	}
+}
+
+func TestShortSecrets(t *testing.T) {
+	for name, secrets := range map[string][][]byte{
+		"none":           {nil},
+		"short":          {[]byte("short")},
+		"short previous": {newSecret, []byte("short")},
+	} {
+		if _, err := keyring.New(secrets[0], secrets[1:]...); err == nil {
+			t.Errorf("%s: New accepted", name)
+		}
+	}
+}
