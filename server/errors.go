@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -57,7 +58,9 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, res *actions
 	}
 	buf := getBuffer()
 	defer putBuffer(buf)
-	if err := c.Render(r.Context(), buf); err != nil {
+	// The error page renders even when the request's context has ended: a
+	// client that went away may still read its answer.
+	if err := c.Render(context.WithoutCancel(r.Context()), buf); err != nil {
 		s.log.ErrorContext(r.Context(), "render error page", "err", err)
 		http.Error(w, http.StatusText(status), status)
 		return
