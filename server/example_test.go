@@ -69,3 +69,39 @@ func Example() {
 	// 422 Unprocessable Entity
 	// 200 OK
 }
+
+// A page is an http.Handler that mounts in the app's own router: here a
+// plain http.ServeMux, with the server's middleware around only what needs
+// it. The action endpoint mounts the same way.
+func ExampleServer_PageHandler() {
+	keys, _ := keyring.New([]byte("an example secret of 32 bytes!!!"))
+	reg, _ := actions.NewRegistry(actions.Config{Keys: keys})
+	signup := actions.New("newsletter.signup", func(ctx context.Context, in Signup) (string, error) {
+		return in.Email, nil
+	}, actions.Public())
+	reg.Register(signup)
+	srv, _ := server.New(server.Config{Actions: reg, Logger: discard})
+	page := srv.PageHandler(func(w http.ResponseWriter, r *http.Request, res *actions.Result) (templ.Component, error) {
+		form := views.Form(signup, res, views.FormOptions{})
+		return templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
+			return form.Render(templ.WithChildren(ctx, views.Input("email", "Email")), w)
+		}), nil
+	})
+
+	mux := http.NewServeMux()
+	mux.Handle("/signup", srv.Middleware(page))
+	mux.Handle("POST /_actions/{id}", srv.Middleware(srv.ActionHandler()))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok") })
+	ts := httptest.NewServer(mux)
+	defer ts.Close()
+
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, _ := client.PostForm(ts.URL+"/signup", url.Values{"_action": {signup.ID()}, "email": {"ann@example.com"}})
+	fmt.Println(resp.Status, resp.Header.Get("Location"))
+	req, _ := http.NewRequest("DELETE", ts.URL+"/signup", nil)
+	resp, _ = client.Do(req)
+	fmt.Println(resp.Status, resp.Header.Get("Allow"))
+	// Output:
+	// 303 See Other /signup
+	// 405 Method Not Allowed GET, HEAD, POST
+}
