@@ -19,10 +19,8 @@ type Signup struct {
 }
 
 func newSignup() (*actions.Registry, *actions.Action[Signup, struct{}]) {
-	reg, _ := actions.NewRegistry(actions.Config{Secret: []byte("an example secret of 32 bytes!!!")})
 	a := actions.New("signup", func(ctx context.Context, in Signup) (struct{}, error) { return struct{}{}, nil }, actions.Public())
-	reg.Register(a)
-	return reg, a
+	return newRegistry(nil, a), a
 }
 
 // A form takes its inputs' types and constraint attributes from the
