@@ -29,6 +29,7 @@ type Profile struct {
 	Bio        string        `form:"bio" validate:"max=500"`
 	Plan       string        `form:"plan" validate:"required,oneof=free pro team"`
 	Tags       []string      `form:"tags" validate:"max=3,dive,max=20"`
+	Votes      []int         `form:"votes" validate:"required,max=3,dive,min=1,max=5"`
 	Items      []Item        `form:"items" validate:"max=10,dive"`
 }
 

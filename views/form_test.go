@@ -201,3 +201,35 @@ func TestWriteError(t *testing.T) {
 		})
 	}
 }
+
+// TestSliceRules shows why a slice's inputs get no constraint attributes:
+// the rules before dive count the values, and a maxlength="3" taken from
+// Tags' max=3 would stop a user typing a tag that the action accepts.
+func TestSliceRules(t *testing.T) {
+	a := newApp(t)
+	for _, tt := range []struct {
+		name    string
+		tags    []string
+		invalid bool
+	}{
+		{"three long tags", []string{"templates", "generics", "iterators"}, false},
+		{"four short tags", []string{"a", "b", "c", "d"}, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			err := a.reg.Validate(Profile{Tags: tt.tags})
+			var e *actions.Error
+			if !errors.As(err, &e) {
+				t.Fatalf("Validate = %v, want field errors", err)
+			}
+			if _, got := e.Fields["tags"]; got != tt.invalid {
+				t.Errorf("tags %q: invalid = %v, want %v (%v)", tt.tags, got, tt.invalid, e.Fields)
+			}
+		})
+	}
+	page := render(t, t.Context(), withForm(views.Form(a.profile, nil, views.FormOptions{}), views.Input("tags", "Tag"), views.Input("votes", "Vote")))
+	for _, attr := range []string{"maxlength", "minlength", "required", "max=", "min="} {
+		if strings.Contains(page, attr) {
+			t.Errorf("a slice's input has %s: %s", attr, page)
+		}
+	}
+}

@@ -96,6 +96,7 @@ func TestGolden(t *testing.T) {
 		{name: "input-file", c: in(nil, map[string][]string{"avatar": {"me.png"}}, views.Input("avatar", "Avatar", templ.Attributes{"accept": "image/*"}))},
 		{name: "input-file-invalid", c: in(fieldErr("avatar", "The file is too large.", nil), nil, views.Input("avatar", "Avatar"))},
 		{name: "input-repeated", c: in(nil, map[string][]string{"tags": {"go", "templ"}}, views.Input("tags", "Tag"))},
+		{name: "input-repeated-number", c: in(nil, nil, views.Input("votes", "Vote"))},
 		{name: "input-nested", c: in(fieldErr("items.1.qty", "This field is required.", map[string][]string{"items.0.sku": {"A-1"}, "items.0.qty": {"2"}}), nil,
 			views.Input("items.0.sku", "SKU"), views.Input("items.0.qty", "Quantity"), views.Input("items.1.sku", "SKU"), views.Input("items.1.qty", "Quantity"))},
 		{name: "input-unknown-field", c: in(nil, map[string][]string{"nickname": {"annie"}}, views.Input("nickname", "Nickname"))},
