@@ -233,3 +233,37 @@ func TestSliceRules(t *testing.T) {
 		}
 	}
 }
+
+// TestSensitiveNotShown checks that no control shows a sensitive field's
+// value, wherever the value comes from.
+func TestSensitiveNotShown(t *testing.T) {
+	a := newApp(t)
+	const secret = "hunter2hunter2"
+	values := url.Values{"password": {secret}}
+	controls := []struct {
+		name string
+		c    templ.Component
+	}{
+		{"input", views.Input("password", "Password")},
+		{"textarea", views.TextArea("password", "Password")},
+		{"select", views.Select("password", "Password", []views.Choice{{Value: "", Label: "None"}, {Value: secret, Label: "The usual"}})},
+	}
+	sources := []struct {
+		name   string
+		res    *actions.Result
+		values url.Values
+	}{
+		{"initial values", nil, values},
+		{"after an invalid submit", invalid(a.profile, "", map[string]string{"password": "Too short."}, values), nil},
+	}
+	for _, src := range sources {
+		for _, c := range controls {
+			t.Run(src.name+"/"+c.name, func(t *testing.T) {
+				page := render(t, t.Context(), withForm(views.Form(a.profile, src.res, views.FormOptions{Values: src.values}), c.c))
+				if strings.Count(page, secret) > strings.Count(page, `<option value="`+secret+`">`) {
+					t.Errorf("the sensitive value is shown: %s", page)
+				}
+			})
+		}
+	}
+}

@@ -109,6 +109,8 @@ func TestGolden(t *testing.T) {
 
 		// TextArea
 		{name: "textarea", c: in(nil, nil, views.TextArea("bio", "Bio", templ.Attributes{"rows": 4}))},
+		{name: "textarea-sensitive", c: in(fieldErr("password", "Too short.", map[string][]string{"password": {"hunter2"}}),
+			nil, views.TextArea("password", "Password"))},
 		{name: "textarea-invalid", c: in(fieldErr("bio", "This must be at most 500 characters long.", map[string][]string{"bio": {"<script>alert(1)</script>"}}), nil, views.TextArea("bio", "Bio"))},
 
 		// Select

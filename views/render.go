@@ -128,6 +128,10 @@ func field(name, label string, c control, attrs []templ.Attributes, options []Ch
 			typ = inputType(f)
 		}
 		msg := st.fieldError(name)
+		value := st.values.Get(name)
+		if f.Sensitive {
+			value = "" // never shown, whichever control and values
+		}
 		h := writer{ctx: ctx, w: w}
 		switch {
 		case typ == "checkbox" && msg != "":
@@ -153,17 +157,16 @@ func field(name, label string, c control, attrs []templ.Attributes, options []Ch
 			h.raw("<textarea")
 			st.writeControlAttrs(&h, f, id, typ, c, extra)
 			h.raw(">")
-			h.text(st.values.Get(name))
+			h.text(value)
 			h.raw("</textarea>")
 		case selectControl:
 			h.raw("<select")
 			st.writeControlAttrs(&h, f, id, typ, c, extra)
 			h.raw(">")
-			current := st.values.Get(name)
 			for _, o := range options {
 				h.raw(`<option value="`)
 				h.text(o.Value)
-				if o.Value == current {
+				if o.Value == value {
 					h.raw(`" selected>`)
 				} else {
 					h.raw(`">`)
@@ -194,7 +197,8 @@ func Input(name, label string, attrs ...templ.Attributes) templ.Component {
 	return field(name, label, inputControl, attrs, nil)
 }
 
-// TextArea renders a labelled textarea for the field name.
+// TextArea renders a labelled textarea for the field name. Like [Input],
+// it never shows a sensitive field's value.
 func TextArea(name, label string, attrs ...templ.Attributes) templ.Component {
 	return field(name, label, textareaControl, attrs, nil)
 }
