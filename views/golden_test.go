@@ -104,6 +104,8 @@ func TestGolden(t *testing.T) {
 			views.Input("name", "Name", templ.Attributes{"type": "search", "maxlength": 40, "required": false, "aria-describedby": "name-help", "autocomplete": "name"}))},
 		{name: "input-attrs-override-value", c: in(nil, map[string][]string{"name": {"Ann"}},
 			views.Input("name", "Name", templ.Attributes{"value": "Bob", "id": "own-id"}))},
+		{name: "input-attrs-id-invalid", c: in(fieldErr("tags", "Too many tags.", nil), nil,
+			views.Input("tags", "First tag", templ.Attributes{"id": "tag-1"}), views.Input("tags", "Second tag", templ.Attributes{"id": "tag-2"}))},
 		{name: "input-attrs-several", c: in(nil, nil,
 			views.Input("email", "Email", templ.Attributes{"autocomplete": "email", "placeholder": "you@example.com"}, templ.Attributes{"placeholder": "later wins"}))},
 

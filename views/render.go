@@ -123,6 +123,9 @@ func field(name, label string, c control, attrs []templ.Attributes, options []Ch
 		}
 		f.Name = name // with its indices, such as items.0.qty
 		id := st.fieldID(name)
+		if own, ok := extra["id"].(string); ok && own != "" {
+			id = own // the label and the error follow it
+		}
 		typ := ""
 		if c == inputControl {
 			typ = inputType(f)
@@ -192,7 +195,8 @@ func field(name, label string, c control, attrs []templ.Attributes, options []Ch
 // action: its type and constraint attributes (required, maxlength, min,
 // max, type=email) come from the field's Go type and validate tag, its
 // value from the form's values (never a sensitive field's), and its error
-// with aria-invalid and aria-describedby. Attrs override what Input derives.
+// with aria-invalid and aria-describedby. Attrs override what Input derives;
+// the label and the error follow an id among them.
 func Input(name, label string, attrs ...templ.Attributes) templ.Component {
 	return field(name, label, inputControl, attrs, nil)
 }
