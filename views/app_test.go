@@ -45,15 +45,12 @@ type Archive struct {
 	Reason    string `form:"reason" validate:"max=200"`
 }
 
-// testSecret is long enough for actions.Config.Secret.
-var testSecret = []byte("the views tests' secret, 32+ bytes long")
-
 // newRegistry returns a registry with hs registered. It is the one place
 // the views tests and examples build a registry, so that a change to
 // actions.Config changes one function. Examples, which have no tb, pass
 // nil and panic on an error.
 func newRegistry(tb testing.TB, hs ...actions.Handler) *actions.Registry {
-	reg, err := actions.NewRegistry(actions.Config{Secret: testSecret})
+	reg, err := actions.NewRegistry(actions.Config{Secret: []byte("the views tests' secret, 32+ bytes long")})
 	if err == nil {
 		err = reg.Register(hs...)
 	}
