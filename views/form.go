@@ -245,8 +245,8 @@ func mergeExtra(extra []templ.Attributes) map[string]any {
 }
 
 // writeControlAttrs writes a control's attributes from the action's field:
-// id, name, type and value, constraints from the validate tag, the error's
-// aria attributes, then extra.
+// id, name, type and value, constraints from the validate tag (none for a
+// slice), the error's aria attributes, then extra.
 func (st *formState) writeControlAttrs(w *writer, f actions.Field, id, typ string, c control, extra map[string]any) {
 	a := attrWriter{w: w, extra: extra}
 	a.str("id", id)
@@ -262,6 +262,23 @@ func (st *formState) writeControlAttrs(w *writer, f actions.Field, id, typ strin
 			a.str("value", v)
 		}
 	}
+	if !isSlice(f) {
+		writeConstraints(a, f, typ, c)
+	}
+	if st.fieldError(f.Name) != "" {
+		a.str("aria-invalid", "true")
+		if _, ok := a.extra["aria-describedby"]; !ok {
+			a.w.raw(` aria-describedby="`)
+			a.w.text(id)
+			a.w.raw(`-error"`)
+		}
+	}
+	a.finish()
+}
+
+// writeConstraints writes the constraint attributes of f's validate tag:
+// required, minlength and maxlength for strings, min and max for numbers.
+func writeConstraints(a attrWriter, f actions.Field, typ string, c control) {
 	_, required := f.Rule("required")
 	a.flag("required", required)
 	if c != selectControl {
@@ -283,15 +300,15 @@ func (st *formState) writeControlAttrs(w *writer, f actions.Field, id, typ strin
 			}
 		}
 	}
-	if st.fieldError(f.Name) != "" {
-		a.str("aria-invalid", "true")
-		if _, ok := a.extra["aria-describedby"]; !ok {
-			a.w.raw(` aria-describedby="`)
-			a.w.text(id)
-			a.w.raw(`-error"`)
-		}
-	}
-	a.finish()
+}
+
+// isSlice reports whether f is a slice, such as Tags []string, whose own
+// rules count its values: the max=3 of "max=3,dive,max=20" allows three
+// tags, not three characters in each. The rules after dive, which apply
+// to each value, are not among f's rules, so a slice's inputs get none.
+// The fields of a repeated struct, such as items.0.qty, are not slices.
+func isSlice(f actions.Field) bool {
+	return strings.HasPrefix(strings.TrimLeft(f.Type, "*"), "[]")
 }
 
 func inputType(f actions.Field) string {

@@ -123,11 +123,18 @@ func field(name, label string, c control, attrs []templ.Attributes, options []Ch
 		}
 		f.Name = name // with its indices, such as items.0.qty
 		id := st.fieldID(name)
+		if own, ok := extra["id"].(string); ok && own != "" {
+			id = own // the label and the error follow it
+		}
 		typ := ""
 		if c == inputControl {
 			typ = inputType(f)
 		}
 		msg := st.fieldError(name)
+		value := st.values.Get(name)
+		if f.Sensitive {
+			value = "" // never shown, whichever control and values
+		}
 		h := writer{ctx: ctx, w: w}
 		switch {
 		case typ == "checkbox" && msg != "":
@@ -153,17 +160,16 @@ func field(name, label string, c control, attrs []templ.Attributes, options []Ch
 			h.raw("<textarea")
 			st.writeControlAttrs(&h, f, id, typ, c, extra)
 			h.raw(">")
-			h.text(st.values.Get(name))
+			h.text(value)
 			h.raw("</textarea>")
 		case selectControl:
 			h.raw("<select")
 			st.writeControlAttrs(&h, f, id, typ, c, extra)
 			h.raw(">")
-			current := st.values.Get(name)
 			for _, o := range options {
 				h.raw(`<option value="`)
 				h.text(o.Value)
-				if o.Value == current {
+				if o.Value == value {
 					h.raw(`" selected>`)
 				} else {
 					h.raw(`">`)
@@ -189,12 +195,14 @@ func field(name, label string, c control, attrs []templ.Attributes, options []Ch
 // action: its type and constraint attributes (required, maxlength, min,
 // max, type=email) come from the field's Go type and validate tag, its
 // value from the form's values (never a sensitive field's), and its error
-// with aria-invalid and aria-describedby. Attrs override what Input derives.
+// with aria-invalid and aria-describedby. Attrs override what Input derives;
+// the label and the error follow an id among them.
 func Input(name, label string, attrs ...templ.Attributes) templ.Component {
 	return field(name, label, inputControl, attrs, nil)
 }
 
-// TextArea renders a labelled textarea for the field name.
+// TextArea renders a labelled textarea for the field name. Like [Input],
+// it never shows a sensitive field's value.
 func TextArea(name, label string, attrs ...templ.Attributes) templ.Component {
 	return field(name, label, textareaControl, attrs, nil)
 }
