@@ -3,6 +3,7 @@
 package app
 
 import (
+	"context"
 	"database/sql"
 	"embed"
 	"errors"
@@ -100,7 +101,11 @@ func New(cfg Config) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &App{cfg: cfg, store: &Store{db: cfg.DB}, keys: keys, reg: reg, files: files, own: own, dummyHash: dummy}
+	store, err := NewStore(context.Background(), cfg.DB)
+	if err != nil {
+		return nil, err
+	}
+	a := &App{cfg: cfg, store: store, keys: keys, reg: reg, files: files, own: own, dummyHash: dummy}
 	a.act = a.newActions()
 	if err := reg.Register(a.act.login, a.act.logout, a.act.createInvoice, a.act.editInvoice,
 		a.act.addComment, a.act.archive, a.act.saveProfile, a.act.addEntry); err != nil {

@@ -197,3 +197,21 @@ func TestHealthzAndManifest(t *testing.T) {
 		t.Fatalf("manifest changed:\n got %s\nwant %s", strings.Join(got, ","), want)
 	}
 }
+
+// The store caches the signed-in user; a profile save must reach the very
+// next request, which shows the new name in the header.
+func TestProfileSaveReachesTheNextRequest(t *testing.T) {
+	d := newDemo(t, false)
+	cookie, _ := d.login(t, app.MemberEmail, app.MemberPassword)
+	if _, page := d.get(t, "/", cookie); !strings.Contains(page, "Max Member") {
+		t.Fatal("the header does not name the user")
+	}
+	h, _ := d.app.Registry().ByName("profile.save")
+	resp := d.post(t, "/profile", cookie, url.Values{"_action": {h.ID()}, "name": {"Maxine Member"}, "email": {app.MemberEmail}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save: %d", resp.StatusCode)
+	}
+	if _, page := d.get(t, "/", cookie); !strings.Contains(page, "Maxine Member") || strings.Contains(page, "Max Member") {
+		t.Fatal("the next page still shows the old name")
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
@@ -75,6 +76,12 @@ func OpenDB(ctx context.Context, path string) (*sql.DB, error) {
 	if err != nil {
 		return nil, err
 	}
+	// A bounded pool that keeps its connections: opening one runs the
+	// pragmas and reads the schema, which under load cost more than the
+	// queries (database/sql keeps only two idle connections by default).
+	conns := max(4, 2*runtime.NumCPU())
+	db.SetMaxOpenConns(conns)
+	db.SetMaxIdleConns(conns)
 	if err := migrate(ctx, db); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("migrate %s: %w", path, err)

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 
@@ -21,11 +22,16 @@ func (u *User) Subject() string { return fmt.Sprintf("user:%d", u.ID) }
 func (u *User) HasRole(role string) bool { return u.Role == role }
 
 func (s *Store) userWhere(ctx context.Context, where string, arg any) (*User, []byte, error) {
+	return scanUser(s.db.QueryRowContext(ctx, userSelect+where, arg))
+}
+
+// userSelect selects a user; a WHERE condition completes it.
+const userSelect = `SELECT id, email, name, role, password_hash FROM users WHERE `
+
+func scanUser(row *sql.Row) (*User, []byte, error) {
 	u := &User{}
 	var hash []byte
-	err := s.db.QueryRowContext(ctx, `SELECT id, email, name, role, password_hash FROM users WHERE `+where, arg).
-		Scan(&u.ID, &u.Email, &u.Name, &u.Role, &hash)
-	if err != nil {
+	if err := row.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &hash); err != nil {
 		return nil, nil, err
 	}
 	return u, hash, nil
@@ -37,10 +43,19 @@ func (s *Store) UserByEmail(ctx context.Context, email string) (*User, []byte, e
 	return s.userWhere(ctx, "email = ?", email)
 }
 
-// UserByID returns the user with id, or sql.ErrNoRows.
+// UserByID returns the user with id, or sql.ErrNoRows. It reads through
+// the store's user cache.
 func (s *Store) UserByID(ctx context.Context, id int64) (*User, error) {
-	u, _, err := s.userWhere(ctx, "id = ?", id)
-	return u, err
+	u, gen := s.users.get(id)
+	if u != nil {
+		return u, nil
+	}
+	u, _, err := scanUser(s.userByID.QueryRowContext(ctx, id))
+	if err != nil {
+		return nil, err
+	}
+	s.users.put(u, gen)
+	return u, nil
 }
 
 // errEmailTaken is SaveProfile's error when another user has the email.
@@ -56,6 +71,7 @@ var errEmailTaken = errors.New("app: the email belongs to another user")
 // constraint then fails the update, an internal error rather than a field
 // error), and a failed password update leaves the new name and email saved.
 func (s *Store) SaveProfile(ctx context.Context, id int64, name, email, newPassword string) error {
+	defer s.users.drop(id) // after the writes, so that no read puts the old row back
 	var taken int
 	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM users WHERE email = ? AND id != ?`, email, id).Scan(&taken); err != nil {
 		return err

@@ -1,6 +1,9 @@
 // Command bare is the baseline of the load benchmark: a plain net/http
-// server that parses the same login form as the demo and answers with the
-// same bytes the demo's invalid login gets, read from a file.
+// server that does what the demo's two measured requests need and no more.
+// POST /login parses the login form and answers with the bytes the demo's
+// invalid login gets, read from a file; POST / parses the sign-out form,
+// reads the session cookie and answers the demo's 303 with the same
+// headers.
 package main
 
 import (
@@ -28,6 +31,23 @@ func main() {
 		w.Header().Set("Cache-Control", "no-store")
 		w.WriteHeader(http.StatusUnprocessableEntity)
 		w.Write(body)
+	})
+	http.HandleFunc("POST /{$}", func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
+		if _, err := r.Cookie("session"); err != nil {
+			http.Error(w, "not signed in", http.StatusUnauthorized)
+			return
+		}
+		if err := r.ParseForm(); err != nil || r.PostForm.Get("_action") == "" {
+			http.Error(w, "bad form", http.StatusBadRequest)
+			return
+		}
+		w.Header().Set("Cache-Control", "no-store")
+		w.Header().Set("Vary", "HX-Request, Accept")
+		http.SetCookie(w, &http.Cookie{Name: "session", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+		w.Header().Set("Location", "/login")
+		w.Header().Set("Content-Length", "0")
+		w.WriteHeader(http.StatusSeeOther)
 	})
 	log.Fatal(http.ListenAndServe(*addr, nil))
 }
