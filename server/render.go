@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"bytes"
 	"net/http"
 	"net/url"
@@ -32,7 +33,7 @@ func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, page PageFun
 		h.Set("Vary", "HX-Request") // a GET; an action's response says more already
 	}
 	if CallerOf(r) == CallerHTMX {
-		if err := renderFragment(r, res, c, buf); err != nil {
+		if err := renderFragment(ctx, r, res, c, buf); err != nil {
 			s.fail(w, r, err)
 			return
 		}
@@ -55,7 +56,7 @@ func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, page PageFun
 // renderFragment renders the fragment that htmx swaps: its target, or the
 // form that submitted. It renders nothing when the page has no such
 // fragment.
-func renderFragment(r *http.Request, res *actions.Result, c templ.Component, buf *bytes.Buffer) error {
+func renderFragment(ctx context.Context, r *http.Request, res *actions.Result, c templ.Component, buf *bytes.Buffer) error {
 	target := htmxTarget(r)
 	if target == "" && res != nil {
 		target = res.Form
@@ -63,7 +64,6 @@ func renderFragment(r *http.Request, res *actions.Result, c templ.Component, buf
 	if target == "" {
 		return nil
 	}
-	ctx := views.WithPath(r.Context(), requestPath(r))
 	return templ.RenderFragments(ctx, buf, c, target)
 }
 

@@ -52,10 +52,39 @@ func (h *writer) component(c templ.Component) {
 // the sealed bound arguments, the form's DOM id, its error or message, then
 // its children.
 func renderForm(ctx context.Context, w io.Writer, f *formShell) error {
-	st, opts := f.st, f.opts
+	st := f.st
 	h := writer{ctx: ctx, w: w}
-	a := attrWriter{w: &h, extra: opts.Attrs}
 	h.raw("<form")
+	f.writeAttrs(&h)
+	h.raw(">")
+	h.hidden(actions.FieldAction, st.h.ID())
+	if f.sealed != "" {
+		h.hidden(actions.FieldBound, f.sealed)
+	}
+	h.hidden(actions.FieldForm, st.domID)
+	if msg := st.formError(); msg != "" {
+		h.raw(`<p class="fw-form-error" role="alert" id="`)
+		h.text(st.domID)
+		h.raw(`-error">`)
+		h.text(msg)
+		h.raw(`</p>`)
+	}
+	if msg := st.message(); msg != "" {
+		h.raw(`<p class="fw-message" role="status">`)
+		h.text(msg)
+		h.raw(`</p>`)
+	}
+	h.component(f.children)
+	h.raw("</form>")
+	return h.err
+}
+
+// writeAttrs writes the form element's attributes: id, method and action,
+// its class, the htmx attributes that post it and swap its target, then
+// the caller's own.
+func (f *formShell) writeAttrs(h *writer) {
+	st, opts := f.st, f.opts
+	a := attrWriter{w: h, extra: opts.Attrs}
 	a.str("id", st.domID)
 	a.str("method", "post")
 	a.str("action", f.path)
@@ -81,32 +110,29 @@ func renderForm(ctx context.Context, w io.Writer, f *formShell) error {
 		a.str("hx-swap", "outerHTML")
 	}
 	a.finish()
-	h.raw(`><input type="hidden" name="` + actions.FieldAction + `" value="`)
-	h.text(st.h.ID())
+}
+
+// hidden writes a hidden input.
+func (h *writer) hidden(name, value string) {
+	h.raw(`<input type="hidden" name="`)
+	h.raw(name)
+	h.raw(`" value="`)
+	h.text(value)
 	h.raw(`">`)
-	if f.sealed != "" {
-		h.raw(`<input type="hidden" name="` + actions.FieldBound + `" value="`)
-		h.text(f.sealed)
-		h.raw(`">`)
-	}
-	h.raw(`<input type="hidden" name="` + actions.FieldForm + `" value="`)
-	h.text(st.domID)
-	h.raw(`">`)
-	if msg := st.formError(); msg != "" {
-		h.raw(`<p class="fw-form-error" role="alert" id="`)
-		h.text(st.domID)
-		h.raw(`-error">`)
-		h.text(msg)
-		h.raw(`</p>`)
-	}
-	if msg := st.message(); msg != "" {
-		h.raw(`<p class="fw-message" role="status">`)
-		h.text(msg)
-		h.raw(`</p>`)
-	}
-	h.component(f.children)
-	h.raw("</form>")
-	return h.err
+}
+
+// fieldView is one labelled control being rendered, with what it shows.
+type fieldView struct {
+	st      *formState
+	f       actions.Field
+	c       control
+	id      string
+	typ     string // the input type, for inputControl
+	label   string
+	msg     string // the field's error
+	value   string
+	extra   map[string]any
+	options []Choice
 }
 
 // field renders a labelled control of the enclosing form, with its error.
@@ -117,78 +143,91 @@ func field(name, label string, c control, attrs []templ.Attributes, options []Ch
 		if st == nil {
 			return nil
 		}
-		f, ok := st.h.Field(name)
-		if !ok {
-			f = actions.Field{Name: name} // CheckHTML reports it; render it plainly
-		}
-		f.Name = name // with its indices, such as items.0.qty
-		id := st.fieldID(name)
-		if own, ok := extra["id"].(string); ok && own != "" {
-			id = own // the label and the error follow it
-		}
-		typ := ""
-		if c == inputControl {
-			typ = inputType(f)
-		}
-		msg := st.fieldError(name)
-		value := st.values.Get(name)
-		if f.Sensitive {
-			value = "" // never shown, whichever control and values
-		}
+		v := st.fieldView(name, label, c, extra)
+		v.options = options
 		h := writer{ctx: ctx, w: w}
-		switch {
-		case typ == "checkbox" && msg != "":
-			h.raw(`<div class="fw-field fw-invalid fw-check">`)
-		case typ == "checkbox":
-			h.raw(`<div class="fw-field fw-check">`)
-		case msg != "":
-			h.raw(`<div class="fw-field fw-invalid">`)
-		default:
-			h.raw(`<div class="fw-field">`)
-		}
-		h.raw(`<label for="`)
-		h.text(id)
-		h.raw(`">`)
-		h.text(label)
-		h.raw(`</label>`)
-		switch c {
-		case inputControl:
-			h.raw("<input")
-			st.writeControlAttrs(&h, f, id, typ, c, extra)
-			h.raw(">")
-		case textareaControl:
-			h.raw("<textarea")
-			st.writeControlAttrs(&h, f, id, typ, c, extra)
-			h.raw(">")
-			h.text(value)
-			h.raw("</textarea>")
-		case selectControl:
-			h.raw("<select")
-			st.writeControlAttrs(&h, f, id, typ, c, extra)
-			h.raw(">")
-			for _, o := range options {
-				h.raw(`<option value="`)
-				h.text(o.Value)
-				if o.Value == value {
-					h.raw(`" selected>`)
-				} else {
-					h.raw(`">`)
-				}
-				h.text(o.Label)
-				h.raw("</option>")
-			}
-			h.raw("</select>")
-		}
-		if msg != "" {
-			h.raw(`<p class="fw-error" id="`)
-			h.text(id + "-error")
-			h.raw(`">`)
-			h.text(msg)
-			h.raw(`</p>`)
-		}
-		h.raw("</div>")
+		v.render(&h)
 		return h.err
 	})
+}
+
+// fieldView works out what the control for the field name shows.
+func (st *formState) fieldView(name, label string, c control, extra map[string]any) fieldView {
+	f, ok := st.h.Field(name)
+	if !ok {
+		f = actions.Field{Name: name} // CheckHTML reports it; render it plainly
+	}
+	f.Name = name // with its indices, such as items.0.qty
+	v := fieldView{st: st, f: f, c: c, id: st.fieldID(name), label: label, msg: st.fieldError(name),
+		value: st.values.Get(name), extra: extra}
+	if own, ok := extra["id"].(string); ok && own != "" {
+		v.id = own // the label and the error follow it
+	}
+	if c == inputControl {
+		v.typ = inputType(f)
+	}
+	if f.Sensitive {
+		v.value = "" // never shown, whichever control and values
+	}
+	return v
+}
+
+// render writes the field: its wrapper, label, control and error.
+func (v *fieldView) render(h *writer) {
+	switch {
+	case v.typ == "checkbox" && v.msg != "":
+		h.raw(`<div class="fw-field fw-invalid fw-check">`)
+	case v.typ == "checkbox":
+		h.raw(`<div class="fw-field fw-check">`)
+	case v.msg != "":
+		h.raw(`<div class="fw-field fw-invalid">`)
+	default:
+		h.raw(`<div class="fw-field">`)
+	}
+	h.raw(`<label for="`)
+	h.text(v.id)
+	h.raw(`">`)
+	h.text(v.label)
+	h.raw(`</label>`)
+	v.renderControl(h)
+	if v.msg != "" {
+		h.raw(`<p class="fw-error" id="`)
+		h.text(v.id + "-error")
+		h.raw(`">`)
+		h.text(v.msg)
+		h.raw(`</p>`)
+	}
+	h.raw("</div>")
+}
+
+// renderControl writes the input, textarea or select.
+func (v *fieldView) renderControl(h *writer) {
+	tag := [...]string{inputControl: "input", textareaControl: "textarea", selectControl: "select"}[v.c]
+	h.raw("<")
+	h.raw(tag)
+	v.st.writeControlAttrs(h, v.f, v.id, v.typ, v.c, v.extra)
+	h.raw(">")
+	switch v.c {
+	case textareaControl:
+		h.text(v.value)
+	case selectControl:
+		for _, o := range v.options {
+			h.raw(`<option value="`)
+			h.text(o.Value)
+			if o.Value == v.value {
+				h.raw(`" selected>`)
+			} else {
+				h.raw(`">`)
+			}
+			h.text(o.Label)
+			h.raw("</option>")
+		}
+	case inputControl:
+		return // a void element
+	}
+	h.raw("</")
+	h.raw(tag)
+	h.raw(">")
 }
 
 // Input renders a labelled input for the field name of the enclosing form's
