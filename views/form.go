@@ -3,10 +3,7 @@ package views
 import (
 	"context"
 	"io"
-	"maps"
 	"net/url"
-	"reflect"
-	"slices"
 	"strings"
 
 	"github.com/a-h/templ"
@@ -157,203 +154,66 @@ func (st *formState) message() string {
 	return ""
 }
 
-// control is the kind of element a field renders as.
-type control int
+// renderForm writes the form element: its attributes, the action ID first,
+// the sealed bound arguments, the form's DOM id, its error or message, then
+// its children.
+func renderForm(ctx context.Context, w io.Writer, f *formShell) error {
+	st := f.st
+	h := writer{ctx: ctx, w: w}
+	h.raw("<form")
+	f.writeAttrs(&h)
+	h.raw(">")
+	h.hidden(actions.FieldAction, st.h.ID())
+	if f.sealed != "" {
+		h.hidden(actions.FieldBound, f.sealed)
+	}
+	h.hidden(actions.FieldForm, st.domID)
+	if msg := st.formError(); msg != "" {
+		h.raw(`<p class="fw-form-error" role="alert" id="`)
+		h.text(st.domID)
+		h.raw(`-error">`)
+		h.text(msg)
+		h.raw(`</p>`)
+	}
+	if msg := st.message(); msg != "" {
+		h.raw(`<p class="fw-message" role="status">`)
+		h.text(msg)
+		h.raw(`</p>`)
+	}
+	h.component(f.children)
+	h.raw("</form>")
+	return h.err
+}
 
-const (
-	inputControl control = iota
-	textareaControl
-	selectControl
-)
-
-// attrs is an ordered attribute list: templ renders it as built, with no
-// map and no sorting.
-type attrs templ.OrderedAttributes
-
-func (a *attrs) set(key string, value any) {
-	for i := range *a {
-		if (*a)[i].Key == key {
-			(*a)[i].Value = value
-			return
+// writeAttrs writes the form element's attributes: id, method and action,
+// its class, the htmx attributes that post it and swap its target, then
+// the caller's own.
+func (f *formShell) writeAttrs(h *writer) {
+	st, opts := f.st, f.opts
+	a := attrWriter{w: h, extra: opts.Attrs}
+	a.str("id", st.domID)
+	a.str("method", "post")
+	a.str("action", f.path)
+	if _, ok := opts.Attrs["class"]; !ok {
+		h.raw(` class="fw-form`)
+		if opts.Class != "" {
+			h.raw(" ")
+			h.text(opts.Class)
 		}
+		h.raw(`"`)
 	}
-	*a = append(*a, templ.KeyValue[string, any]{Key: key, Value: value})
-}
-
-// merge sets extra attributes over a's, in key order so that output is
-// deterministic.
-func (a *attrs) merge(extra []templ.Attributes) {
-	for _, e := range extra {
-		for _, k := range slices.Sorted(maps.Keys(e)) {
-			a.set(k, e[k])
+	if f.path != "" {
+		a.str("hx-post", f.path)
+		if _, ok := opts.Attrs["hx-target"]; !ok {
+			target := opts.Target
+			if target == "" {
+				target = st.domID
+			}
+			h.raw(` hx-target="#`)
+			h.text(target)
+			h.raw(`"`)
 		}
-	}
-}
-
-// attrWriter writes a control's attributes straight to the output. Extra
-// attributes given by the caller replace derived ones of the same name and
-// are written last, in key order.
-type attrWriter struct {
-	w     *writer
-	extra map[string]any
-}
-
-func (a attrWriter) str(key, value string) {
-	if _, ok := a.extra[key]; ok || value == "" {
-		return
-	}
-	a.w.raw(" ")
-	a.w.raw(key)
-	a.w.raw(`="`)
-	a.w.text(value)
-	a.w.raw(`"`)
-}
-
-func (a attrWriter) flag(key string, on bool) {
-	if _, ok := a.extra[key]; ok || !on {
-		return
-	}
-	a.w.raw(" ")
-	a.w.raw(key)
-}
-
-func (a attrWriter) finish() {
-	switch len(a.extra) {
-	case 0:
-	case 1:
-		a.w.attrs(templ.Attributes(a.extra)) // one key needs no ordering
-	default:
-		ordered := make(attrs, 0, len(a.extra))
-		ordered.merge([]templ.Attributes{a.extra})
-		a.w.attrs(templ.OrderedAttributes(ordered))
-	}
-}
-
-// mergeExtra flattens the extra attribute maps given to a control.
-func mergeExtra(extra []templ.Attributes) map[string]any {
-	switch len(extra) {
-	case 0:
-		return nil
-	case 1:
-		return extra[0]
-	}
-	out := map[string]any{}
-	for _, e := range extra {
-		maps.Copy(out, e)
-	}
-	return out
-}
-
-// writeControlAttrs writes a control's attributes from the action's field:
-// id, name, type and value, constraints from the validate tag (none for a
-// slice), the error's aria attributes, then extra.
-func (st *formState) writeControlAttrs(w *writer, f actions.Field, id, typ string, c control, extra map[string]any) {
-	a := attrWriter{w: w, extra: extra}
-	a.str("id", id)
-	a.str("name", f.Name)
-	if c == inputControl {
-		a.str("type", typ)
-		switch v := st.values.Get(f.Name); {
-		case typ == "checkbox":
-			a.str("value", "true")
-			a.flag("checked", v == "true" || v == "on")
-		case typ == "file" || f.Sensitive:
-		default:
-			a.str("value", v)
-		}
-	}
-	if !isSlice(f) {
-		writeConstraints(a, f, typ, c)
-	}
-	if st.fieldError(f.Name) != "" {
-		a.str("aria-invalid", "true")
-		if _, ok := a.extra["aria-describedby"]; !ok {
-			a.w.raw(` aria-describedby="`)
-			a.w.text(id)
-			a.w.raw(`-error"`)
-		}
+		a.str("hx-swap", "outerHTML")
 	}
 	a.finish()
-}
-
-// writeConstraints writes the constraint attributes of f's validate tag:
-// required, minlength and maxlength for strings, min and max for numbers.
-func writeConstraints(a attrWriter, f actions.Field, typ string, c control) {
-	_, required := f.Rule("required")
-	a.flag("required", required)
-	if c != selectControl {
-		numeric := typ == "number"
-		textual := !numeric && f.Kind() == reflect.String
-		if p, ok := f.Rule("len"); ok && textual {
-			a.str("minlength", p)
-			a.str("maxlength", p)
-		}
-		for _, r := range [...][3]string{{"min", "min", "minlength"}, {"gte", "min", "minlength"},
-			{"max", "max", "maxlength"}, {"lte", "max", "maxlength"}} {
-			p, ok := f.Rule(r[0])
-			switch {
-			case !ok:
-			case numeric:
-				a.str(r[1], p)
-			case textual:
-				a.str(r[2], p)
-			}
-		}
-	}
-}
-
-// isSlice reports whether f is a slice, such as Tags []string, whose own
-// rules count its values: the max=3 of "max=3,dive,max=20" allows three
-// tags, not three characters in each. The rules after dive, which apply
-// to each value, are not among f's rules, so a slice's inputs get none.
-// The fields of a repeated struct, such as items.0.qty, are not slices.
-func isSlice(f actions.Field) bool {
-	return strings.HasPrefix(strings.TrimLeft(f.Type, "*"), "[]")
-}
-
-func inputType(f actions.Field) string {
-	switch {
-	case f.Sensitive:
-		return "password"
-	case f.File:
-		return "file"
-	}
-	if _, ok := f.Rule("email"); ok {
-		return "email"
-	}
-	if _, ok := f.Rule("url"); ok {
-		return "url"
-	}
-	switch k := f.Kind(); {
-	case k == reflect.Bool:
-		return "checkbox"
-	case k >= reflect.Int && k <= reflect.Float64:
-		return "number"
-	case f.Type == "time.Time" || f.Type == "*time.Time":
-		return "date"
-	}
-	return "text"
-}
-
-// Choice is one option of a [Select].
-type Choice struct {
-	Value, Label string
-}
-
-// htmx2Config keeps htmx 2's defaults and adds the statuses whose body is a
-// form fragment: 422 (invalid input) and the errors a form shows in place.
-const htmx2Config = `{"responseHandling":[{"code":"204","swap":false},{"code":"[23]..","swap":true},{"code":"422","swap":true},{"code":"(400|403|409|413|500)","swap":true,"error":true},{"code":"[45]..","swap":false,"error":true},{"code":"...","swap":false}]}`
-
-// submitAttrs builds a button's attributes; a class is added to fw-submit.
-func submitAttrs(extra []templ.Attributes) templ.OrderedAttributes {
-	a := attrs{{Key: "type", Value: "submit"}, {Key: "class", Value: "fw-submit"}}
-	for _, e := range extra {
-		if c, ok := e["class"].(string); ok {
-			a.set("class", "fw-submit "+c)
-			e = maps.Clone(e)
-			delete(e, "class")
-		}
-		a.merge([]templ.Attributes{e})
-	}
-	return templ.OrderedAttributes(a)
 }

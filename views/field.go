@@ -3,122 +3,24 @@ package views
 import (
 	"context"
 	"io"
-	"strings"
 
 	"github.com/a-h/templ"
 
 	"github.com/formwork-dev/formwork/actions"
 )
 
-// The components a form renders many times are written in Go, escaping
-// with templ's own functions: templ's generated code formats every string
-// expression with fmt, which is most of a form's allocations.
+// control is the kind of element a field renders as.
+type control int
 
-// writer writes HTML, keeping the first error.
-type writer struct {
-	ctx context.Context
-	w   io.Writer
-	err error
-}
+const (
+	inputControl control = iota
+	textareaControl
+	selectControl
+)
 
-func (h *writer) raw(s string) {
-	if h.err == nil {
-		_, h.err = io.WriteString(h.w, s)
-	}
-}
-
-// text writes s escaped; most values need no escaping and are written as
-// they are.
-func (h *writer) text(s string) {
-	if strings.ContainsAny(s, `<>&'"`) {
-		s = templ.EscapeString(s)
-	}
-	h.raw(s)
-}
-
-func (h *writer) attrs(a templ.Attributer) {
-	if h.err == nil {
-		h.err = templ.RenderAttributes(h.ctx, h.w, a)
-	}
-}
-
-func (h *writer) component(c templ.Component) {
-	if h.err == nil {
-		h.err = c.Render(h.ctx, h.w)
-	}
-}
-
-// renderForm writes the form element: its attributes, the action ID first,
-// the sealed bound arguments, the form's DOM id, its error or message, then
-// its children.
-func renderForm(ctx context.Context, w io.Writer, f *formShell) error {
-	st := f.st
-	h := writer{ctx: ctx, w: w}
-	h.raw("<form")
-	f.writeAttrs(&h)
-	h.raw(">")
-	h.hidden(actions.FieldAction, st.h.ID())
-	if f.sealed != "" {
-		h.hidden(actions.FieldBound, f.sealed)
-	}
-	h.hidden(actions.FieldForm, st.domID)
-	if msg := st.formError(); msg != "" {
-		h.raw(`<p class="fw-form-error" role="alert" id="`)
-		h.text(st.domID)
-		h.raw(`-error">`)
-		h.text(msg)
-		h.raw(`</p>`)
-	}
-	if msg := st.message(); msg != "" {
-		h.raw(`<p class="fw-message" role="status">`)
-		h.text(msg)
-		h.raw(`</p>`)
-	}
-	h.component(f.children)
-	h.raw("</form>")
-	return h.err
-}
-
-// writeAttrs writes the form element's attributes: id, method and action,
-// its class, the htmx attributes that post it and swap its target, then
-// the caller's own.
-func (f *formShell) writeAttrs(h *writer) {
-	st, opts := f.st, f.opts
-	a := attrWriter{w: h, extra: opts.Attrs}
-	a.str("id", st.domID)
-	a.str("method", "post")
-	a.str("action", f.path)
-	if _, ok := opts.Attrs["class"]; !ok {
-		h.raw(` class="fw-form`)
-		if opts.Class != "" {
-			h.raw(" ")
-			h.text(opts.Class)
-		}
-		h.raw(`"`)
-	}
-	if f.path != "" {
-		a.str("hx-post", f.path)
-		if _, ok := opts.Attrs["hx-target"]; !ok {
-			target := opts.Target
-			if target == "" {
-				target = st.domID
-			}
-			h.raw(` hx-target="#`)
-			h.text(target)
-			h.raw(`"`)
-		}
-		a.str("hx-swap", "outerHTML")
-	}
-	a.finish()
-}
-
-// hidden writes a hidden input.
-func (h *writer) hidden(name, value string) {
-	h.raw(`<input type="hidden" name="`)
-	h.raw(name)
-	h.raw(`" value="`)
-	h.text(value)
-	h.raw(`">`)
+// Choice is one option of a [Select].
+type Choice struct {
+	Value, Label string
 }
 
 // fieldView is one labelled control being rendered, with what it shows.
@@ -249,36 +151,4 @@ func TextArea(name, label string, attrs ...templ.Attributes) templ.Component {
 // Select renders a labelled select for the field name, with options.
 func Select(name, label string, options []Choice, attrs ...templ.Attributes) templ.Component {
 	return field(name, label, selectControl, attrs, options)
-}
-
-// Submit renders the form's submit button. While an htmx request is in
-// flight the form carries the htmx-request class, and the button shows
-// pending instead of label and takes no clicks. A class in attrs is added
-// to the button's.
-func Submit(label, pending string, attrs ...templ.Attributes) templ.Component {
-	a := submitAttrs(attrs)
-	return templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
-		h := writer{ctx: ctx, w: w}
-		h.raw("<button")
-		h.attrs(a)
-		h.raw(`><span class="fw-label">`)
-		h.text(label)
-		h.raw(`</span><span class="fw-pending htmx-indicator" aria-hidden="true">`)
-		h.text(pending)
-		h.raw(`</span></button>`)
-		return h.err
-	})
-}
-
-// htmxMeta is the HTMXConfig tag, escaped once.
-var htmxMeta = `<meta name="htmx-config" content="` + templ.EscapeString(htmx2Config) + `">`
-
-// HTMXConfig is the meta tag that makes htmx 2 swap the form fragments
-// that formwork answers with 4xx and 5xx statuses, as htmx 4 does by
-// default. Put it in the page head.
-func HTMXConfig() templ.Component {
-	return templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
-		_, err := io.WriteString(w, htmxMeta)
-		return err
-	})
 }
