@@ -16,6 +16,21 @@
 //
 // Callers that are not a page post to /_actions/{id}.
 //
+// # Mounting in any router
+//
+// A [Server] is an [http.Handler] that routes its pages and the action
+// endpoint behind all of its middleware. Each piece also stands alone, so
+// formwork mounts in any router (http.ServeMux, chi, ...):
+//
+//   - [Server.PageHandler] and [Server.ActionHandler] are the handlers;
+//   - [Server.LogRequests], [Server.RecoverPanics], [Server.CrossOrigin]
+//     and [Server.Authenticate] are plain func(http.Handler) http.Handler
+//     middleware, and [Server.Middleware] is all four in order;
+//   - [Server.CheckCrossOrigin] is the cross-origin check alone.
+//
+// A client that goes away, or whose body stops short, is answered 400 where
+// an answer can still be written, and logged as client_gone: never a 500.
+//
 // # Safety
 //
 // Unsafe requests from other origins are refused with 403 by

@@ -106,13 +106,13 @@ func (s *Server) LogRequests(next http.Handler) http.Handler {
 }
 
 // appendAttrs appends the attributes of a request's log line to attrs.
-func (sw *statusWriter) appendAttrs(attrs []slog.Attr, r *http.Request, took time.Duration) []slog.Attr {
-	info := &sw.info
+func (w *statusWriter) appendAttrs(attrs []slog.Attr, r *http.Request, took time.Duration) []slog.Attr {
+	info := &w.info
 	attrs = append(attrs,
 		slog.String("method", r.Method),
 		slog.String("pattern", info.pattern),
 		slog.String("path", r.URL.Path),
-		slog.Int("status", sw.status),
+		slog.Int("status", w.status),
 		slog.Duration("duration", took),
 	)
 	if info.action != "" {
@@ -124,7 +124,7 @@ func (sw *statusWriter) appendAttrs(attrs []slog.Attr, r *http.Request, took tim
 	if info.digest != "" {
 		attrs = append(attrs, slog.String("digest", info.digest))
 	}
-	if info.err != nil && (sw.status >= 500 || info.digest != "" || info.outcome == actions.KindClientGone.String()) {
+	if info.err != nil && (w.status >= 500 || info.digest != "" || info.outcome == actions.KindClientGone.String()) {
 		attrs = append(attrs, slog.String("err", detail(info.err)))
 	}
 	return attrs
