@@ -26,11 +26,20 @@
 // Actions are registered on a [Registry], a value with no package-level
 // state, so two apps can share a process. On the wire an action is known
 // only by its ID: an HMAC of its name under the app's secret, stable across
-// restarts and instances and unguessable without the secret.
+// restarts and instances and unguessable without the secret. The secret
+// lives in a [keyring.Ring], given in [Config].
 //
 // # Bound arguments
 //
 // Values fixed at render time (the ID of the project an Archive button acts
-// on) travel in a hidden field sealed with AES-GCM under a key derived from
-// the secret and bound to the action ID. See [Bound] and [Handler.Seal].
+// on) travel in a hidden field sealed with AES-GCM under the key ring's
+// [keyring.PurposeBound] key and bound to the action ID. See [Bound] and
+// [Handler.Seal].
+//
+// # Errors and results
+//
+// [Error] is the one error type: a [Kind] and words safe to show. Over
+// HTTP a call ends in a [Result]; [ErrorResult] is the one conversion from
+// an error to a Result, for code outside an action call (a page that fails
+// to load, a route handler) to answer the way actions do.
 package actions

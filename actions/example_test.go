@@ -94,3 +94,17 @@ func ExampleRegistry_Manifest() {
 	//   email string "required,email"
 	//   plan string "oneof=free pro"
 }
+
+// Code outside an action call, such as a page that fails to load its
+// record, turns its error into a Result the same way actions do: the
+// kind's status and words, and for an internal error a digest in place of
+// the cause.
+func ExampleErrorResult() {
+	res := actions.ErrorResult(fmt.Errorf("load invoice 7: %w", actions.ErrNotFound))
+	fmt.Println(res.Status, res.Kind, res.Error)
+	res = actions.ErrorResult(errors.New("connection refused"))
+	fmt.Println(res.Status, res.Kind, res.Error, len(res.Digest))
+	// Output:
+	// failed not_found That no longer exists.
+	// failed internal Something went wrong on our side. 16
+}
