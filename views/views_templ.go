@@ -4,12 +4,10 @@ package views
 
 //lint:file-ignore SA4006 This context is only used if a nested component is present.
 
-import (
-	"github.com/a-h/templ"
-	templruntime "github.com/a-h/templ/runtime"
+import "github.com/a-h/templ"
+import templruntime "github.com/a-h/templ/runtime"
 
-	"github.com/formwork-dev/formwork/actions"
-)
+import "github.com/formwork-dev/formwork/actions"
 
 // Notice shows what no form on the page can: the one-time message after a
 // successful submit that redirected back, and errors of a submit whose form
