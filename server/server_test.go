@@ -532,3 +532,16 @@ func TestPanicInPageRenderAndFailedAuthentication(t *testing.T) {
 		t.Fatalf("failed authentication: %d %s", rec.Code, rec.Body)
 	}
 }
+
+// The error fragment of a caller with no page lists field errors in the
+// order of their names, the same on every response.
+func TestErrorFragmentListsFieldsInOrder(t *testing.T) {
+	a := newApp(t, false)
+	for range 20 {
+		resp, body := a.do(t, call{path: "/_actions/" + a.upload.ID(), body: strings.NewReader("name="), caller: server.CallerHTMX})
+		doc, name := strings.Index(body, "<code>doc</code>"), strings.Index(body, "<code>name</code>")
+		if resp.StatusCode != 422 || doc < 0 || name < 0 || doc > name {
+			t.Fatalf("%d:\n%s", resp.StatusCode, body)
+		}
+	}
+}
