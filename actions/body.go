@@ -66,11 +66,17 @@ func (b *limitedBody) Read(p []byte) (int, error) {
 	if b.read > b.limit {
 		return n, b.tooLarge()
 	}
-	var mbe *http.MaxBytesError
-	if err != nil && err != io.EOF && !errors.As(err, &mbe) {
+	if err != nil && err != io.EOF && !isMaxBytes(err) {
 		b.broken = err
 	}
 	return n, err
+}
+
+// isMaxBytes reports whether err is http.MaxBytesReader's. It is a function
+// of its own so that Read, on every call, allocates nothing.
+func isMaxBytes(err error) bool {
+	var mbe *http.MaxBytesError
+	return errors.As(err, &mbe)
 }
 
 func (b *limitedBody) tighten(limit int64) error {
@@ -91,12 +97,11 @@ func (b *limitedBody) tooLarge() error {
 // readError classifies an error met while reading or decoding the body:
 // over the limit, cut short by the client, or unreadable.
 func (b *limitedBody) readError(err error) error {
-	var mbe *http.MaxBytesError
 	var e *Error
 	switch {
 	case errors.As(err, &e):
 		return err
-	case errors.As(err, &mbe):
+	case isMaxBytes(err):
 		return b.tooLarge()
 	case b.broken != nil:
 		return &Error{Kind: KindClientGone, Err: fmt.Errorf("body cut short after %d bytes: %w", b.read, b.broken)}

@@ -65,8 +65,8 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, res *actions
 		http.Error(w, http.StatusText(status), status)
 		return
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
+	w.Header()["Content-Type"] = headerHTML
+	w.Header()["Cache-Control"] = headerNoStore
 	writeBuffered(w, status, buf)
 }
 

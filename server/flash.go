@@ -28,6 +28,6 @@ func (s *Server) takeFlash(w http.ResponseWriter, r *http.Request) *actions.Resu
 	if err != nil {
 		return nil
 	}
-	w.Header().Set("Cache-Control", "no-store")
+	w.Header()["Cache-Control"] = headerNoStore
 	return &actions.Result{Status: actions.StatusOK, Message: string(msg)}
 }

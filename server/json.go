@@ -14,6 +14,6 @@ func (s *Server) writeJSON(w http.ResponseWriter, r *http.Request, status int, v
 		s.fail(w, r, fmt.Errorf("encode JSON: %w", err))
 		return
 	}
-	w.Header().Set("Content-Type", "application/json")
+	w.Header()["Content-Type"] = headerJSON
 	writeBuffered(w, status, buf)
 }

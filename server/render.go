@@ -28,9 +28,9 @@ func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, page PageFun
 	buf := getBuffer()
 	defer putBuffer(buf)
 	h := w.Header()
-	h.Set("Content-Type", "text/html; charset=utf-8")
+	h["Content-Type"] = headerHTML
 	if len(h["Vary"]) == 0 {
-		h.Set("Vary", "HX-Request") // a GET; an action's response says more already
+		h["Vary"] = headerVaryHX // a GET; an action's response says more already
 	}
 	if CallerOf(r) == CallerHTMX {
 		if err := renderFragment(ctx, r, res, c, buf); err != nil {

@@ -27,8 +27,12 @@ func (s *Server) respond(w http.ResponseWriter, r *http.Request, res *actions.Re
 // oversized body is drained, and a redirect target is checked.
 func (s *Server) prepare(w http.ResponseWriter, r *http.Request, res *actions.Result) {
 	h := w.Header()
-	h.Set("Cache-Control", "no-store")
-	h.Add("Vary", "HX-Request, Accept")
+	h["Cache-Control"] = headerNoStore
+	if len(h["Vary"]) == 0 {
+		h["Vary"] = headerVaryCaller
+	} else {
+		h.Add("Vary", headerVaryCaller[0])
+	}
 	for _, c := range res.Cookies {
 		http.SetCookie(w, c)
 	}
