@@ -302,14 +302,17 @@ func TestJSONAndMultipart(t *testing.T) {
 	if !res.OK() {
 		t.Fatalf("json = %+v", res)
 	}
-	for name, body := range map[string]string{
-		"unknown field": `{"Customer":"acme","Email":"a@example.com","Extra":1}`,
-		"trailing":      `{"Customer":"acme","Email":"a@example.com"} {}`,
-		"syntax":        `{"Customer":`,
+	// Each malformed body is refused with words that say what is wrong.
+	for name, tc := range map[string]struct{ body, says string }{
+		"unknown field": {`{"Customer":"acme","Email":"a@example.com","Extra":1}`, `unknown field "Extra"`},
+		"trailing":      {`{"Customer":"acme","Email":"a@example.com"} {}`, "data after its object"},
+		"cut short":     {`{"Customer":`, "ends before its object does"},
+		"syntax":        {`{"Customer" "acme"}`, "not valid JSON (at byte 13)"},
+		"empty":         {``, "empty"},
 	} {
-		res := post(t, app.reg, signedIn(t, ""), app.create.ID(), "application/json", strings.NewReader(body))
-		if res.Kind != actions.KindMalformed {
-			t.Errorf("%s: kind %v", name, res.Kind)
+		res := post(t, app.reg, signedIn(t, ""), app.create.ID(), "application/json", strings.NewReader(tc.body))
+		if res.Kind != actions.KindMalformed || !strings.Contains(res.Error, tc.says) {
+			t.Errorf("%s: kind %v, %q", name, res.Kind, res.Error)
 		}
 	}
 	res = post(t, app.reg, signedIn(t, ""), app.create.ID(), "text/plain", strings.NewReader("x"))

@@ -8,11 +8,12 @@ import (
 	"github.com/formwork-dev/formwork/keyring"
 )
 
-// Bound names input fields that are fixed when the form is rendered, such
-// as the ID of the record a button acts on. Their values come only from the
-// form's sealed "_bound" field (see [Handler.Seal]); a request that sends
-// them in the clear, tampers with the seal, or moves it to another action is
-// refused with [KindMalformed] before the action runs.
+// Bound names input fields, by their form names (the "form" tag), that
+// are fixed when the form is rendered, such as the ID of the record a
+// button acts on. Their values come only from the form's sealed "_bound"
+// field (see [Handler.Seal]); a request that sends them in the clear,
+// tampers with the seal, or moves it to another action is refused with
+// [KindMalformed] before the action runs.
 func Bound(fields ...string) Option {
 	return optionFunc(func(o *options) { o.bound = append(o.bound, fields...) })
 }

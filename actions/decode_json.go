@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"reflect"
+	"strings"
 )
 
 // HeaderBound carries sealed bound arguments for JSON callers, whose body
@@ -23,11 +24,11 @@ func (r *Registry) parseJSON(c *core, body *limitedBody, sealed string, res *Res
 		if errors.As(err, &te) && te.Field != "" {
 			return c, &payload{in: in, fields: map[string]string{te.Field: conversionMessage(te.Type)}}, nil
 		}
-		return c, nil, body.readError(err)
+		return c, nil, jsonError(body, err)
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		if err != nil {
-			return c, nil, body.readError(err)
+			return c, nil, jsonError(body, err)
 		}
 		return c, nil, malformed("The JSON body has data after its object.")
 	}
@@ -47,4 +48,25 @@ func (r *Registry) parseJSON(c *core, body *limitedBody, sealed string, res *Res
 		}
 	}
 	return c, &payload{in: in}, nil
+}
+
+// jsonError says what is wrong with a JSON body that does not decode: the
+// body's own failures (too large, cut short) first, then the JSON's.
+func jsonError(body *limitedBody, err error) error {
+	if e := body.readError(err); KindOf(e) != KindMalformed {
+		return e
+	}
+	var se *json.SyntaxError
+	switch {
+	case errors.As(err, &se):
+		return malformed("The JSON body is not valid JSON (at byte %d).", se.Offset)
+	case err == io.EOF:
+		return malformed("The JSON body is empty.")
+	case err == io.ErrUnexpectedEOF:
+		return malformed("The JSON body ends before its object does.")
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		// encoding/json has no type for it; its text names the field.
+		return malformed("The JSON body has an unknown field %s.", strings.TrimPrefix(err.Error(), "json: unknown field "))
+	}
+	return malformed("The JSON body does not decode into the action's input.")
 }

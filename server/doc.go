@@ -11,7 +11,9 @@
 //   - a plain browser gets a 303 after success (with the action's message
 //     as a one-time flash), or the whole page with the errors shown;
 //   - htmx (the HX-Request header) gets the form's fragment, cut from the
-//     same render, or HX-Location / HX-Redirect after success;
+//     same render, or HX-Location / HX-Redirect after success; when the
+//     fragment is no longer on the page (an out-of-date form), it gets the
+//     whole page with HX-Retarget: body;
 //   - a JSON client (Accept prefers application/json) gets the Result as JSON.
 //
 // Callers that are not a page post to /_actions/{id}.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -34,8 +35,8 @@ func Example() {
 	if err := reg.Register(signup); err != nil {
 		panic(err)
 	}
-	srv, _ := server.New(server.Config{Actions: reg, Logger: discard})
-	srv.Page("/", func(w http.ResponseWriter, r *http.Request, res *actions.Result) (templ.Component, error) {
+	srv, _ := server.New(server.Config{Actions: reg, Logger: slog.New(slog.DiscardHandler)})
+	srv.Page("/{$}", func(w http.ResponseWriter, r *http.Request, res *actions.Result) (templ.Component, error) {
 		return templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
 			io.WriteString(w, "<!DOCTYPE html><html><body>")
 			views.Notice(res).Render(ctx, w)
@@ -80,7 +81,7 @@ func ExampleServer_PageHandler() {
 		return in.Email, nil
 	}, actions.Public())
 	reg.Register(signup)
-	srv, _ := server.New(server.Config{Actions: reg, Logger: discard})
+	srv, _ := server.New(server.Config{Actions: reg, Logger: slog.New(slog.DiscardHandler)})
 	page := srv.PageHandler(func(w http.ResponseWriter, r *http.Request, res *actions.Result) (templ.Component, error) {
 		form := views.Form(signup, res, views.FormOptions{})
 		return templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {

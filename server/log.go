@@ -108,9 +108,13 @@ func (s *Server) LogRequests(next http.Handler) http.Handler {
 // appendAttrs appends the attributes of a request's log line to attrs.
 func (w *statusWriter) appendAttrs(attrs []slog.Attr, r *http.Request, took time.Duration) []slog.Attr {
 	info := &w.info
+	pattern := info.pattern
+	if pattern == "" {
+		pattern = r.Pattern // a router outside the middleware matched it
+	}
 	attrs = append(attrs,
 		slog.String("method", r.Method),
-		slog.String("pattern", info.pattern),
+		slog.String("pattern", pattern),
 		slog.String("path", r.URL.Path),
 		slog.Int("status", w.status),
 		slog.Duration("duration", took),

@@ -54,7 +54,8 @@ type ErrorInfo struct {
 
 // PageFunc returns the component of a page. Res is the result of the action
 // just run on this page (nil on a plain GET, or a message-only result after
-// a redirect-back with a flash). Returning an error of kind
+// a redirect-back with a flash). It may set headers and cookies on w: they
+// leave with whatever response does. Returning an error of kind
 // [actions.KindNotFound] answers 404.
 type PageFunc func(w http.ResponseWriter, r *http.Request, res *actions.Result) (templ.Component, error)
 
@@ -166,6 +167,11 @@ func (s *Server) PageHandler(render PageFunc) http.Handler {
 // that are not a page: POST runs the action whose ID is the last segment
 // of the path (or the path value "id"), and other methods get 405. The
 // server mounts it at [ActionsPath]{id}; it mounts in any router.
+//
+// With no page to render, a caller gets the error page (htmx a fragment
+// of it) where a page would have shown the result, and a plain browser is
+// sent back after success to the same-origin page it came from (its
+// Referer), or to "/".
 func (s *Server) ActionHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		noteRoute(w, r)
