@@ -79,3 +79,24 @@ func TestMountInChi(t *testing.T) {
 		})
 	}
 }
+
+// Mounted behind the app's own http.ServeMux, a request the middleware
+// refuses still logs the pattern the mux matched.
+func TestMountInServeMuxLogsPattern(t *testing.T) {
+	a := newApp(t, false)
+	logs := make(records, 16)
+	srv, err := server.New(server.Config{Actions: a.reg, Logger: slog.New(logs)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/notes", srv.Middleware(srv.PageHandler(func(w http.ResponseWriter, r *http.Request, res *actions.Result) (templ.Component, error) {
+		return notesPage(a, res), nil
+	})))
+	a.ts = httptest.NewServer(mux)
+	t.Cleanup(a.ts.Close)
+	resp, _ := a.do(t, call{body: a.saveForm(url.Values{"title": {"x"}}), header: http.Header{"Sec-Fetch-Site": {"cross-site"}}})
+	if _, attrs := logs.next(t); resp.StatusCode != 403 || attrs["pattern"] != "/notes" || attrs["outcome"] != "cross_origin" {
+		t.Fatalf("%d, log %v", resp.StatusCode, attrs)
+	}
+}
