@@ -10,8 +10,8 @@
 // either.
 //
 // formwork's own purposes are the Purpose constants of this package. An app
-// names its own, such as keyring.Purpose("session"), and must not use the
-// "formwork/" prefix.
+// names its own, such as keyring.Purpose("session"); whatever it names them,
+// they never share a key with formwork's.
 package keyring
 
 import (
@@ -116,8 +116,25 @@ func (r *Ring) Sums(p Purpose, msg []byte) [][]byte {
 	return out
 }
 
+// info is the name a purpose's keys are derived under. formwork's own
+// purposes keep the names their keys had before the key ring was public,
+// so that action IDs and sealed forms survive the upgrade; every other
+// purpose is an app's, derived under "app:" and its name, so that no app
+// purpose shares a key with formwork's.
+func (p Purpose) info() string {
+	switch p {
+	case PurposeActionID:
+		return "action-id"
+	case PurposeBound:
+		return "bound"
+	case PurposeFlash:
+		return "flash"
+	}
+	return "app:" + string(p)
+}
+
 func (r *Ring) sumWith(i int, p Purpose, msg []byte) []byte {
-	m := hmac.New(sha256.New, r.key(i, "mac:"+string(p)))
+	m := hmac.New(sha256.New, r.key(i, "mac:"+p.info()))
 	m.Write(msg)
 	return m.Sum(nil)
 }
@@ -138,11 +155,11 @@ func (r *Ring) key(i int, info string) []byte {
 
 // aead returns the AES-256-GCM of secret i for purpose p, built once.
 func (r *Ring) aead(i int, p Purpose) cipher.AEAD {
-	ck := strconv.Itoa(i) + ":gcm:" + string(p)
+	ck := strconv.Itoa(i) + ":gcm:" + p.info()
 	if v, ok := r.derived.Load(ck); ok {
 		return v.(cipher.AEAD)
 	}
-	block, err := aes.NewCipher(r.key(i, "aead:"+string(p)))
+	block, err := aes.NewCipher(r.key(i, "aead:"+p.info()))
 	if err != nil {
 		panic(err) // the key is always 32 bytes
 	}
