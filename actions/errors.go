@@ -1,6 +1,7 @@
 package actions
 
 import (
+	"context"
 	"errors"
 	"fmt"
 )
@@ -56,6 +57,8 @@ type Error struct {
 	Err     error             // the cause, for logs
 }
 
+// Error returns the message (or the kind), the number of field errors and
+// the cause, for logs.
 func (e *Error) Error() string {
 	msg := e.Message
 	if msg == "" {
@@ -136,7 +139,20 @@ func userMessage(kind Kind) string {
 	case KindUnsupportedMedia:
 		return "The submission's format is not supported."
 	case KindClientGone:
-		return "The request ended before its body was complete; please try again."
+		return "The request ended before it was complete; please try again."
 	}
 	return "Something went wrong on our side."
+}
+
+// ClientGone returns err as an error of kind [KindClientGone] when ctx was
+// canceled (net/http cancels a request's context when its client goes
+// away) and err is an internal error that is not a panic: the work failed
+// because nobody waits for it, which is not our failure. Any other err,
+// and a deadline that passed, comes back as it is.
+func ClientGone(ctx context.Context, err error) error {
+	var pe *PanicError
+	if err == nil || !errors.Is(ctx.Err(), context.Canceled) || KindOf(err) != KindInternal || errors.As(err, &pe) {
+		return err
+	}
+	return &Error{Kind: KindClientGone, Err: err}
 }

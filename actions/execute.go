@@ -57,6 +57,7 @@ type PanicError struct {
 	Stack []byte
 }
 
+// Error returns the panic's value, for logs.
 func (p *PanicError) Error() string { return fmt.Sprintf("panic: %v", p.Value) }
 
 func (c *core) safeMutate(ctx context.Context, in any) (out any, err error) {

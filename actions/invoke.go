@@ -39,6 +39,7 @@ func (r *Registry) Invoke(w http.ResponseWriter, req *http.Request, id string) *
 	out, err := c.executeWith(context.WithValue(req.Context(), callKey{}, cl), p.in, p.fields)
 	res.Cookies = cl.cookies
 	if err != nil {
+		err = ClientGone(req.Context(), err)
 		if p.values != nil {
 			res.Values = c.refill(p.values)
 		}

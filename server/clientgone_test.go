@@ -59,6 +59,10 @@ func clientGoneServer(t *testing.T, readTimeout time.Duration) (*httptest.Server
 		<-r.Context().Done() // a query that the canceled request cuts short
 		return nil, fmt.Errorf("load the slow page: %w", r.Context().Err())
 	})
+	srv.Page("/panicky", func(w http.ResponseWriter, r *http.Request, res *actions.Result) (templ.Component, error) {
+		<-r.Context().Done()
+		panic("a bug, whoever is waiting")
+	})
 	ts := httptest.NewUnstartedServer(srv)
 	ts.Config.ReadTimeout = readTimeout
 	ts.Start()
@@ -108,7 +112,7 @@ func TestClientGone(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			ts, a, logs := clientGoneServer(t, tc.readTimeout)
 			got := postShort(t, ts, a, tc.accept, tc.stop)
-			want := "ended before its body was complete"
+			want := "ended before it was complete"
 			if tc.accept == "application/json" {
 				want = `"kind":"client_gone"`
 			}
@@ -124,17 +128,39 @@ func TestClientGone(t *testing.T) {
 			}
 		})
 	}
-	t.Run("gone while the page renders", func(t *testing.T) {
-		ts, _, logs := clientGoneServer(t, time.Minute)
-		c, err := net.Dial("tcp", ts.Listener.Addr().String())
-		if err != nil {
-			t.Fatal(err)
-		}
-		fmt.Fprintf(c, "GET /slow HTTP/1.1\r\nHost: %s\r\n\r\n", ts.Listener.Addr())
-		c.Close()
-		level, attrs := logs.next(t)
-		if level != slog.LevelInfo || attrs["outcome"] != "client_gone" || attrs["digest"] != "" || !strings.Contains(attrs["err"], "context canceled") {
-			t.Errorf("log: %v %v", level, attrs)
-		}
-	})
+	for name, tc := range map[string]struct {
+		request string
+		level   slog.Level
+		outcome string
+		digest  bool
+	}{
+		"gone while the page renders":   {"GET /slow HTTP/1.1\r\n", slog.LevelInfo, "client_gone", false},
+		"gone while the mutation runs":  {"POST /_actions/{slow} HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: 2\r\n", slog.LevelInfo, "client_gone", false},
+		"a panic after the client left": {"GET /panicky HTTP/1.1\r\n", slog.LevelError, "internal", true},
+	} {
+		t.Run(name, func(t *testing.T) {
+			ts, a, logs := clientGoneServer(t, time.Minute)
+			slow := actions.New("slow.save", func(ctx context.Context, in struct{}) (struct{}, error) {
+				<-ctx.Done()
+				return in, fmt.Errorf("write the note: %w", ctx.Err())
+			}, actions.Public())
+			if err := a.reg.Register(slow); err != nil {
+				t.Fatal(err)
+			}
+			c, err := net.Dial("tcp", ts.Listener.Addr().String())
+			if err != nil {
+				t.Fatal(err)
+			}
+			req := strings.Replace(tc.request, "{slow}", slow.ID(), 1)
+			fmt.Fprintf(c, "%sHost: %s\r\n\r\n", req, ts.Listener.Addr())
+			if strings.HasPrefix(req, "POST") {
+				io.WriteString(c, "{}")
+			}
+			c.Close()
+			level, attrs := logs.next(t)
+			if level != tc.level || attrs["outcome"] != tc.outcome || (attrs["digest"] != "") != tc.digest {
+				t.Errorf("log: %v %v", level, attrs)
+			}
+		})
+	}
 }

@@ -14,11 +14,9 @@ import (
 // fail answers a request that failed outside an action call: a page whose
 // render returned an error, a panic, a failed authentication. An internal
 // error met after the client went away is not ours: it is answered, and
-// logged, as the client gone.
+// logged, as the client gone (see [actions.ClientGone]).
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
-	if r.Context().Err() != nil && actions.KindOf(err) == actions.KindInternal {
-		err = &actions.Error{Kind: actions.KindClientGone, Err: err}
-	}
+	err = actions.ClientGone(r.Context(), err)
 	res := s.reveal(actions.ErrorResult(err))
 	s.note(w, res)
 	if res.Kind == actions.KindUnauthenticated && CallerOf(r) == CallerBrowser && r.Method == http.MethodGet {

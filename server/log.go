@@ -84,8 +84,9 @@ func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // LogRequests is middleware that writes one log line per request: method,
 // route pattern, path, status and duration, with the action and its
-// outcome, and the error and digest of a failure. A 5xx is logged at
-// ERROR; everything else, a client that went away included, at INFO.
+// outcome, and the error and digest of a failure. A 5xx, and any failure
+// with a digest, is logged at ERROR; everything else, a client that went
+// away included, at INFO.
 func (s *Server) LogRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
@@ -95,8 +96,8 @@ func (s *Server) LogRequests(next http.Handler) http.Handler {
 			sw.status = http.StatusOK
 		}
 		level := slog.LevelInfo
-		if sw.status >= 500 {
-			level = slog.LevelError
+		if sw.status >= 500 || sw.info.digest != "" {
+			level = slog.LevelError // ours to fix, even when the response had started
 		}
 		if s.log.Enabled(r.Context(), level) {
 			var buf [9]slog.Attr
