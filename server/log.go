@@ -23,10 +23,19 @@ type reqInfo struct {
 // wrap it and unwrap to it, so it costs no context value and no copy of
 // the request.
 func infoOf(w http.ResponseWriter) *reqInfo {
+	if sw := statusWriterOf(w); sw != nil {
+		return &sw.info
+	}
+	return nil
+}
+
+// statusWriterOf finds the statusWriter under w, through writers that
+// unwrap to it, or returns nil.
+func statusWriterOf(w http.ResponseWriter) *statusWriter {
 	for {
 		switch v := w.(type) {
 		case *statusWriter:
-			return &v.info
+			return v
 		case interface{ Unwrap() http.ResponseWriter }:
 			w = v.Unwrap()
 		default:

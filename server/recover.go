@@ -14,6 +14,11 @@ import (
 // through.
 func (s *Server) RecoverPanics(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		sw := statusWriterOf(w) // the log's, when LogRequests is outside
+		if sw == nil {
+			sw = &statusWriter{ResponseWriter: w}
+			w = sw
+		}
 		defer func() {
 			v := recover()
 			if v == nil {
@@ -23,7 +28,7 @@ func (s *Server) RecoverPanics(next http.Handler) http.Handler {
 				panic(v)
 			}
 			err := &actions.Error{Kind: actions.KindInternal, Err: &actions.PanicError{Value: v, Stack: debug.Stack()}}
-			if sw, ok := w.(*statusWriter); ok && sw.status != 0 {
+			if sw.status != 0 {
 				s.note(w, actions.ErrorResult(err))
 				sw.info.outcome = "panic"
 				panic(http.ErrAbortHandler) // too late for an error page
