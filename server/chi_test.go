@@ -39,7 +39,7 @@ func TestMountInChi(t *testing.T) {
 			next.ServeHTTP(middleware.NewWrapResponseWriter(w, r.ProtoMajor), r)
 		})
 	})
-	r.Handle("/notes", srv.PageHandler(func(w http.ResponseWriter, r *http.Request, res *actions.Result) (templ.Component, error) {
+	r.Handle("/*", srv.PageHandler(func(w http.ResponseWriter, r *http.Request, res *actions.Result) (templ.Component, error) {
 		return notesPage(a, res), nil
 	}))
 	r.Handle("/_actions/{id}", srv.ActionHandler())
@@ -60,6 +60,7 @@ func TestMountInChi(t *testing.T) {
 		{"cross-origin is refused", call{body: a.saveForm(url.Values{"title": {"x"}}), user: "ann",
 			header: http.Header{"Sec-Fetch-Site": {"cross-site"}}}, 403, "Cross-origin request refused.", 0},
 		{"other methods get 405", call{method: "PUT", user: "ann"}, 405, "", 0},
+		{"a path chi leaves uncleaned never redirects off-site", call{path: "//evil.example/notes", body: a.saveForm(url.Values{"title": {"x"}}), user: "ann"}, 303, "", 1},
 		{"action endpoint", call{path: "/_actions/" + a.save.ID(), body: strings.NewReader(`{"title":"json"}`),
 			ctype: "application/json", user: "ann", caller: server.CallerJSON}, 200, `"ok":true`, 1},
 	} {
@@ -68,6 +69,9 @@ func TestMountInChi(t *testing.T) {
 			resp, body := a.do(t, tc.call)
 			if resp.StatusCode != tc.status || !strings.Contains(body+resp.Header.Get("Location"), tc.want) || a.ran.Load() != tc.ran {
 				t.Fatalf("%d, ran %d, Location %q:\n%s", resp.StatusCode, a.ran.Load(), resp.Header.Get("Location"), body)
+			}
+			if loc := resp.Header.Get("Location"); strings.HasPrefix(loc, "//") {
+				t.Errorf("redirected off-site: %q", loc)
 			}
 			if tc.status == 405 && resp.Header.Get("Allow") != "GET, HEAD, POST" {
 				t.Errorf("Allow = %q", resp.Header.Get("Allow"))
@@ -98,5 +102,24 @@ func TestMountInServeMuxLogsPattern(t *testing.T) {
 	resp, _ := a.do(t, call{body: a.saveForm(url.Values{"title": {"x"}}), header: http.Header{"Sec-Fetch-Site": {"cross-site"}}})
 	if _, attrs := logs.next(t); resp.StatusCode != 403 || attrs["pattern"] != "/notes" || attrs["outcome"] != "cross_origin" {
 		t.Fatalf("%d, log %v", resp.StatusCode, attrs)
+	}
+}
+
+// A page or the action endpoint mounted with no middleware at all still
+// refuses a cross-origin POST before any action runs.
+func TestHandlersAloneRefuseCrossOrigin(t *testing.T) {
+	a := newApp(t, false)
+	mux := http.NewServeMux()
+	mux.Handle("/notes", a.srv.PageHandler(func(w http.ResponseWriter, r *http.Request, res *actions.Result) (templ.Component, error) {
+		return notesPage(a, res), nil
+	}))
+	mux.Handle("/_actions/{id}", a.srv.ActionHandler())
+	a.ts = httptest.NewServer(mux)
+	t.Cleanup(a.ts.Close)
+	for _, path := range []string{"/notes", "/_actions/" + a.upload.ID()} {
+		resp, _ := a.do(t, call{path: path, body: strings.NewReader("name=x"), header: http.Header{"Sec-Fetch-Site": {"cross-site"}}})
+		if resp.StatusCode != 403 || a.ran.Load() != 0 {
+			t.Errorf("%s: %d, ran %d", path, resp.StatusCode, a.ran.Load())
+		}
 	}
 }

@@ -38,7 +38,10 @@ func (s *Server) checkRedirect(target string) (string, error) {
 // page itself, or for the action endpoint the same-origin page it came from.
 func backURL(r *http.Request, isPage bool) string {
 	if isPage {
-		return r.URL.RequestURI()
+		if u := r.URL.RequestURI(); isLocalPath(u) {
+			return u // a router that does not clean paths may pass "//evil"
+		}
+		return "/"
 	}
 	if ref, err := url.Parse(r.Referer()); err == nil && ref.Host == r.Host && isLocalPath(ref.Path) {
 		return ref.RequestURI()

@@ -11,7 +11,13 @@ import (
 // respond writes the response to an action call, shaped for its caller.
 // Page is nil for callers of the action endpoint.
 func (s *Server) respond(w http.ResponseWriter, r *http.Request, res *actions.Result, page PageFunc) {
-	s.prepare(w, r, res)
+	setActionHeaders(w, res)
+	if res.Kind == actions.KindTooLarge {
+		s.linger(w, r)
+	}
+	if res.OK() && res.Redirect != "" {
+		s.checkResultRedirect(r, res)
+	}
 	switch CallerOf(r) {
 	case CallerJSON:
 		s.writeJSON(w, r, StatusOf(res), res)
@@ -22,10 +28,10 @@ func (s *Server) respond(w http.ResponseWriter, r *http.Request, res *actions.Re
 	}
 }
 
-// prepare does what every action response needs whoever the caller: it is
-// never cached and varies by caller, it carries the mutation's cookies, an
-// oversized body is drained, and a redirect target is checked.
-func (s *Server) prepare(w http.ResponseWriter, r *http.Request, res *actions.Result) {
+// setActionHeaders sets what every action response carries, whoever the
+// caller: it is never cached, it varies by caller, and it sets the
+// mutation's cookies.
+func setActionHeaders(w http.ResponseWriter, res *actions.Result) {
 	h := w.Header()
 	h["Cache-Control"] = headerNoStore
 	if len(h["Vary"]) == 0 {
@@ -36,16 +42,17 @@ func (s *Server) prepare(w http.ResponseWriter, r *http.Request, res *actions.Re
 	for _, c := range res.Cookies {
 		http.SetCookie(w, c)
 	}
-	if res.Kind == actions.KindTooLarge {
-		s.linger(w, r)
+}
+
+// checkResultRedirect keeps the result's redirect target only when
+// [Server.checkRedirect] accepts it; a refused one is logged and dropped,
+// and the caller stays on the page.
+func (s *Server) checkResultRedirect(r *http.Request, res *actions.Result) {
+	target, err := s.checkRedirect(res.Redirect)
+	if err != nil {
+		s.log.ErrorContext(r.Context(), "refused redirect", "action", res.Action, "target", res.Redirect, "err", err)
 	}
-	if res.OK() && res.Redirect != "" {
-		target, err := s.checkRedirect(res.Redirect)
-		if err != nil {
-			s.log.ErrorContext(r.Context(), "refused redirect", "action", res.Action, "target", res.Redirect, "err", err)
-		}
-		res.Redirect = target
-	}
+	res.Redirect = target
 }
 
 // respondBrowser answers a plain browser: 303 after success (the message
@@ -58,9 +65,7 @@ func (s *Server) respondBrowser(w http.ResponseWriter, r *http.Request, res *act
 		if target == "" {
 			target = backURL(r, page != nil)
 		}
-		if res.Message != "" && isLocalPath(target) {
-			s.setFlash(w, r, res.Message)
-		}
+		s.flashFor(w, r, res, target)
 		http.Redirect(w, r, target, http.StatusSeeOther)
 	case res.Kind == actions.KindUnauthenticated:
 		http.Redirect(w, r, s.loginURL(backURL(r, page != nil)), http.StatusSeeOther)
@@ -77,20 +82,27 @@ func (s *Server) respondHTMX(w http.ResponseWriter, r *http.Request, res *action
 		s.renderResult(w, r, res, page)
 		return
 	}
-	if res.OK() && res.Message != "" && isLocalPath(target) {
-		s.setFlash(w, r, res.Message)
-	}
+	s.flashFor(w, r, res, target)
 	w.Header().Set(header, target)
 	w.WriteHeader(http.StatusOK)
 }
 
+// flashFor carries a successful result's message to the page a caller is
+// sent to, as a one-time flash, when that page is ours.
+func (s *Server) flashFor(w http.ResponseWriter, r *http.Request, res *actions.Result, target string) {
+	if res.OK() && res.Message != "" && isLocalPath(target) {
+		s.setFlash(w, r, res.Message)
+	}
+}
+
 // htmxRedirect names the header, and its target, that sends an htmx caller
 // elsewhere: HX-Location for a redirect within the page's shell, HX-Redirect
-// for a full load (a sign-in, or a caller who must sign in first).
+// for a full load (a sign-in, another origin, or a caller who must sign in
+// first).
 func (s *Server) htmxRedirect(r *http.Request, res *actions.Result) (header, target string) {
 	switch {
-	case res.OK() && res.Redirect != "" && res.FullReload:
-		return "HX-Redirect", res.Redirect
+	case res.OK() && res.Redirect != "" && (res.FullReload || !isLocalPath(res.Redirect)):
+		return "HX-Redirect", res.Redirect // another origin is a full load too
 	case res.OK() && res.Redirect != "":
 		return "HX-Location", res.Redirect
 	case res.Kind == actions.KindUnauthenticated:

@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"path"
 	"strings"
 
 	"github.com/a-h/templ"
@@ -148,7 +147,9 @@ func (s *Server) Page(path string, render PageFunc) {
 // PageHandler returns the handler of a page: GET and HEAD render it, POST
 // runs the action its form names and renders it again with the result, and
 // other methods get 405 with an Allow header. It mounts in any router; wrap
-// it in [Server.Middleware] (or the pieces of it you want) there.
+// it in [Server.Middleware] (or the pieces of it you want) there. Like
+// ActionHandler, it refuses a cross-origin POST itself, so that no action
+// runs unprotected when the middleware is left out.
 func (s *Server) PageHandler(render PageFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		noteRoute(w, r)
@@ -156,6 +157,10 @@ func (s *Server) PageHandler(render PageFunc) http.Handler {
 		case http.MethodGet, http.MethodHead:
 			s.renderPage(w, r, render, s.takeFlash(w, r), http.StatusOK)
 		case http.MethodPost:
+			if err := s.CheckCrossOrigin(r); err != nil {
+				s.denyCrossOrigin(w, r, err) // mounted without the middleware, still protected
+				return
+			}
 			s.respond(w, r, s.invoke(w, r, ""), render)
 		default:
 			methodNotAllowed(w, "GET, HEAD, POST")
@@ -164,9 +169,10 @@ func (s *Server) PageHandler(render PageFunc) http.Handler {
 }
 
 // ActionHandler returns the handler of the action endpoint, for callers
-// that are not a page: POST runs the action whose ID is the last segment
-// of the path (or the path value "id"), and other methods get 405. The
-// server mounts it at [ActionsPath]{id}; it mounts in any router.
+// that are not a page: POST runs the action whose ID is the path value
+// "id", and other methods get 405. The server mounts it at
+// [ActionsPath]{id}; it mounts in any router that sets path values
+// (http.ServeMux, chi) under a pattern with an {id} wildcard.
 //
 // With no page to render, a caller gets the error page (htmx a fragment
 // of it) where a page would have shown the result, and a plain browser is
@@ -179,11 +185,11 @@ func (s *Server) ActionHandler() http.Handler {
 			methodNotAllowed(w, "POST")
 			return
 		}
-		id := r.PathValue("id")
-		if id == "" {
-			id = path.Base(r.URL.Path)
+		if err := s.CheckCrossOrigin(r); err != nil {
+			s.denyCrossOrigin(w, r, err) // mounted without the middleware, still protected
+			return
 		}
-		s.respond(w, r, s.invoke(w, r, id), nil)
+		s.respond(w, r, s.invoke(w, r, r.PathValue("id")), nil)
 	})
 }
 

@@ -423,6 +423,11 @@ func TestRedirectOrigins(t *testing.T) {
 	if loc := resp.Header.Get("Location"); loc != "https://pay.example.com/checkout" {
 		t.Fatalf("allowlisted redirect: %q", loc)
 	}
+	// htmx loads another origin in full: HX-Location would fetch it with AJAX.
+	resp, _ = a.do(t, call{body: a.saveForm(url.Values{"title": {"pay"}}), user: "ann", caller: server.CallerHTMX})
+	if resp.Header.Get("HX-Redirect") != "https://pay.example.com/checkout" || resp.Header.Get("HX-Location") != "" {
+		t.Fatalf("htmx allowlisted redirect: %v", resp.Header)
+	}
 	if _, err := server.New(server.Config{Actions: a.reg, RedirectOrigins: []string{"pay.example.com"}}); err == nil {
 		t.Fatal("an origin without a scheme was accepted")
 	}
