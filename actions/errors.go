@@ -117,9 +117,10 @@ func KindOf(err error) Kind {
 	return KindInternal
 }
 
-// userMessage returns the words shown to a user for kind.
-func userMessage(kind Kind) string {
-	switch kind {
+// Message returns the words shown to a user for an error of kind k that
+// carries none of its own. An internal error always shows these.
+func (k Kind) Message() string {
+	switch k {
 	case KindInvalid:
 		return "Please correct the errors below."
 	case KindUnauthenticated:

@@ -96,9 +96,9 @@ func ExampleRegistry_Manifest() {
 }
 
 // Code outside an action call, such as a page that fails to load its
-// record, turns its error into a Result the same way actions do: the
-// kind's status and words, and for an internal error a digest in place of
-// the cause.
+// record, turns its error into a Result the same way actions do: its kind
+// and words, and for an internal error generic words and a digest in place
+// of the cause.
 func ExampleErrorResult() {
 	res := actions.ErrorResult(fmt.Errorf("load invoice 7: %w", actions.ErrNotFound))
 	fmt.Println(res.Status, res.Kind, res.Error)

@@ -74,7 +74,7 @@ func (res *Result) fail(err error) {
 		res.Error, res.Digest = "", newDigest() // a cause's words are never shown
 	}
 	if res.Error == "" {
-		res.Error = userMessage(e.Kind)
+		res.Error = e.Kind.Message()
 	}
 }
 

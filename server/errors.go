@@ -17,7 +17,7 @@ import (
 // logged, as the client gone (see [actions.ClientGone]).
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	err = actions.ClientGone(r.Context(), err)
-	res := s.reveal(actions.ErrorResult(err))
+	res := actions.ErrorResult(err)
 	s.note(w, res)
 	if res.Kind == actions.KindUnauthenticated && CallerOf(r) == CallerBrowser && r.Method == http.MethodGet {
 		http.Redirect(w, r, s.loginURL(r.URL.RequestURI()), http.StatusSeeOther)
@@ -27,7 +27,8 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 }
 
 // reveal puts an internal error's detail in place of its generic words, in
-// development only.
+// development only, for a result that a page's form or a JSON caller of an
+// action shows.
 func (s *Server) reveal(res *actions.Result) *actions.Result {
 	if res.Digest != "" && s.cfg.Dev {
 		res.Error = detail(res.Err)
@@ -44,8 +45,11 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, res *actions
 		return
 	}
 	info := ErrorInfo{Status: status, Message: res.Error, Digest: res.Digest}
-	if res.Digest != "" && s.cfg.Dev {
-		info.Message, info.Detail = http.StatusText(status), res.Error
+	if res.Digest != "" {
+		info.Message = res.Kind.Message() // res.Error may hold the detail already
+		if s.cfg.Dev {
+			info.Detail = detail(res.Err)
+		}
 	}
 	if info.Message == "" {
 		info.Message = http.StatusText(status)

@@ -106,3 +106,29 @@ func ExampleServer_PageHandler() {
 	// 303 See Other /signup
 	// 405 Method Not Allowed GET, HEAD, POST
 }
+
+// CheckCrossOrigin is the cross-origin check alone, for code that decides
+// for itself what a refused request gets. Safe methods always pass; an
+// unsafe one from another site, or from an opaque origin, does not.
+func ExampleServer_CheckCrossOrigin() {
+	keys, _ := keyring.New([]byte("an example secret of 32 bytes!!!"))
+	reg, _ := actions.NewRegistry(actions.Config{Keys: keys})
+	srv, _ := server.New(server.Config{Actions: reg, TrustedOrigins: []string{"https://admin.example.com"}})
+
+	req := func(method string, header http.Header) *http.Request {
+		r := httptest.NewRequest(method, "https://shop.example.com/cart", nil)
+		r.Header = header
+		return r
+	}
+	fmt.Println(srv.CheckCrossOrigin(req("GET", http.Header{"Sec-Fetch-Site": {"cross-site"}})) == nil)
+	fmt.Println(srv.CheckCrossOrigin(req("POST", http.Header{"Sec-Fetch-Site": {"same-origin"}})) == nil)
+	fmt.Println(srv.CheckCrossOrigin(req("POST", http.Header{"Sec-Fetch-Site": {"cross-site"}})) == nil)
+	fmt.Println(srv.CheckCrossOrigin(req("POST", http.Header{"Origin": {"https://admin.example.com"}})) == nil)
+	fmt.Println(srv.CheckCrossOrigin(req("POST", http.Header{"Origin": {"null"}})) == nil)
+	// Output:
+	// true
+	// true
+	// false
+	// true
+	// false
+}

@@ -23,7 +23,8 @@ type Config struct {
 	Keys *keyring.Ring
 	// Logger receives one line per request. Nil means slog.Default().
 	Logger *slog.Logger
-	// Dev shows internal errors in full on pages; production shows a digest.
+	// Dev shows internal errors in full, on pages and to JSON callers of
+	// actions; production shows generic words and a digest.
 	Dev bool
 	// Authenticate returns the principal of a request, or nil for nobody.
 	// An error is an internal error. Nil means every request is anonymous.

@@ -550,3 +550,38 @@ func TestErrorFragmentListsFieldsInOrder(t *testing.T) {
 		}
 	}
 }
+
+// In development the error page of a failed request shows the generic
+// words and, once, the detail; JSON callers get the words and the digest.
+func TestDevErrorPage(t *testing.T) {
+	a := newApp(t, true)
+	a.srv.Page("/boom", func(w http.ResponseWriter, r *http.Request, res *actions.Result) (templ.Component, error) {
+		panic("the page panicked")
+	})
+	resp, body := a.do(t, call{method: "GET", path: "/boom"})
+	if resp.StatusCode != 500 || !strings.Contains(body, "Something went wrong on our side.") ||
+		strings.Count(body, "the page panicked") != 1 || !strings.Contains(body, "fw-detail") {
+		t.Fatalf("%d:\n%s", resp.StatusCode, body)
+	}
+	resp, body = a.do(t, call{method: "GET", path: "/boom", caller: server.CallerJSON})
+	got := jsonBody(t, body)
+	if resp.StatusCode != 500 || got["error"] != "Something went wrong on our side." || len(got["digest"].(string)) != 16 {
+		t.Fatalf("%d: %s", resp.StatusCode, body)
+	}
+}
+
+// Every kind of error has its status in the one table: a new kind without
+// a row fails here, not as a WriteHeader(0) panic in production.
+func TestEveryKindHasAStatus(t *testing.T) {
+	var n int
+	for k := actions.Kind(0); !strings.HasPrefix(k.String(), "kind("); k++ {
+		n++
+		res := &actions.Result{Status: actions.StatusFailed, Kind: k}
+		if got := server.StatusOf(res); got < 400 || got > 599 {
+			t.Errorf("%v: status %d", k, got)
+		}
+	}
+	if n < 11 {
+		t.Fatalf("only %d kinds checked", n)
+	}
+}

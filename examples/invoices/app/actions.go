@@ -104,8 +104,8 @@ func (a *App) doLogin(ctx context.Context, in Login) (struct{}, error) {
 	}
 	actions.SetCookie(ctx, a.sessionCookieFor(actions.RequestFrom(ctx), u))
 	next := in.Next
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") {
-		next = "/"
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		next = "/" // the server would refuse it; land on the dashboard rather than stay here
 	}
 	actions.RedirectFull(ctx, next)
 	return struct{}{}, nil
