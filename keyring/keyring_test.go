@@ -1,8 +1,8 @@
 package keyring_test
 
 import (
-	"encoding/base64"
 	"bytes"
+	"encoding/base64"
 	"errors"
 	"testing"
 
