@@ -59,9 +59,9 @@ for pair in 422 303; do
 wrk.method = "POST"
 wrk.body = "${!form}"
 wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
-wrk.headers["Cookie"] = "$cookie"
 LUA
 done
+echo "wrk.headers[\"Cookie\"] = \"$cookie\"" >>"$tmp/post303.lua" # the sign-in is anonymous
 path() { [ "$1" = 422 ] && echo /login || echo /; }
 
 # rss_peak PID: the largest VmRSS (kB) seen while wrk runs.
