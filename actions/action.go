@@ -88,7 +88,7 @@ type core struct {
 	fields  []Field
 	byField map[string]int // index in fields, by name
 	limit   int64
-	sealed  memo[string] // seals of bound values, by their encoding
+	sealed  memo[string, string] // seals of bound values, by their encoding
 }
 
 // Name returns the action's name.

@@ -49,7 +49,7 @@ func (r *Registry) openBound(c *core, sealed, id string) (url.Values, error) {
 	case !wantBound:
 		return nil, malformed("The form sends bound arguments its action does not take.")
 	}
-	key := id + "\x00" + sealed
+	key := openedKey{id, sealed}
 	if vs, ok := r.opened.get(key); ok {
 		return vs, nil // opened for this very action ID before; callers only read it
 	}
@@ -74,23 +74,27 @@ func (r *Registry) openBound(c *core, sealed, id string) (url.Values, error) {
 // arguments: a page renders the same bound values again and again, and its
 // forms send the same seals back. Only verified results enter it. When it
 // is full it starts over, so it never holds more than max entries.
-type memo[V any] struct {
+type memo[K comparable, V any] struct {
 	mu  sync.RWMutex
-	m   map[string]V
+	m   map[K]V
 	max int
 }
 
-func (c *memo[V]) get(key string) (V, bool) {
+// openedKey is the key of opened bound arguments: the action ID they were
+// sent for and their seal.
+type openedKey struct{ id, sealed string }
+
+func (c *memo[K, V]) get(key K) (V, bool) {
 	c.mu.RLock()
 	v, ok := c.m[key]
 	c.mu.RUnlock()
 	return v, ok
 }
 
-func (c *memo[V]) put(key string, v V) {
+func (c *memo[K, V]) put(key K, v V) {
 	c.mu.Lock()
 	if c.m == nil || len(c.m) >= c.max {
-		c.m = make(map[string]V)
+		c.m = make(map[K]V)
 	}
 	c.m[key] = v
 	c.mu.Unlock()

@@ -58,7 +58,7 @@ type Registry struct {
 	maxSlice    int
 	messages    map[string]string
 
-	opened memo[url.Values] // verified bound arguments, by action ID and seal
+	opened memo[openedKey, url.Values] // verified bound arguments, by action ID and seal
 
 	mu      sync.RWMutex
 	byID    map[string]*core
@@ -79,7 +79,7 @@ func NewRegistry(cfg Config) (*Registry, error) {
 		revalidator: cfg.Revalidator,
 		validate:    cfg.Validator,
 		messages:    cfg.Messages,
-		opened:      memo[url.Values]{max: 4096},
+		opened:      memo[openedKey, url.Values]{max: 4096},
 		byID:        map[string]*core{},
 		byName:      map[string]*core{},
 	}

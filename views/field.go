@@ -94,7 +94,8 @@ func (v *fieldView) render(h *writer) {
 	v.renderControl(h)
 	if v.msg != "" {
 		h.raw(`<p class="fw-error" id="`)
-		h.text(v.id + "-error")
+		h.text(v.id)
+		h.raw("-error")
 		h.raw(`">`)
 		h.text(v.msg)
 		h.raw(`</p>`)
