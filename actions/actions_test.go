@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -376,4 +377,22 @@ func TestManifest(t *testing.T) {
 		t.Fatalf("WriteManifest: %v", err)
 	}
 	_ = http.MethodPost
+}
+
+func TestKindOfFollowsTheChain(t *testing.T) {
+	for name, tc := range map[string]struct {
+		err  error
+		want actions.Kind
+	}{
+		"nil":     {nil, actions.KindInternal},
+		"plain":   {errors.New("disk full"), actions.KindInternal},
+		"direct":  {actions.ErrForbidden, actions.KindForbidden},
+		"wrapped": {fmt.Errorf("load: %w", actions.ErrNotFound), actions.KindNotFound},
+		"joined":  {errors.Join(errors.New("first"), fmt.Errorf("second: %w", actions.ErrUnauthenticated)), actions.KindUnauthenticated},
+		"deep":    {fmt.Errorf("a: %w", errors.Join(fmt.Errorf("b: %w", actions.Errorf(actions.KindConflict, "changed")))), actions.KindConflict},
+	} {
+		if got := actions.KindOf(tc.err); got != tc.want {
+			t.Errorf("%s: %v, want %v", name, got, tc.want)
+		}
+	}
 }

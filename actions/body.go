@@ -97,9 +97,8 @@ func (b *limitedBody) tooLarge() error {
 // readError classifies an error met while reading or decoding the body:
 // over the limit, cut short by the client, or unreadable.
 func (b *limitedBody) readError(err error) error {
-	var e *Error
 	switch {
-	case errors.As(err, &e):
+	case asError(err) != nil:
 		return err
 	case isMaxBytes(err):
 		return b.tooLarge()

@@ -110,11 +110,34 @@ func Invalid(fields map[string]string) error {
 // KindOf returns the kind of err: the kind of the first *Error in its chain,
 // or KindInternal.
 func KindOf(err error) Kind {
-	var e *Error
-	if errors.As(err, &e) {
+	if e := asError(err); e != nil {
 		return e.Kind
 	}
 	return KindInternal
+}
+
+// asError returns the first *Error in err's chain, or nil: errors.As
+// without the allocation that errors.As costs its target, for the paths
+// every failed call takes.
+func asError(err error) *Error {
+	for err != nil {
+		switch x := err.(type) {
+		case *Error:
+			return x
+		case interface{ Unwrap() error }:
+			err = x.Unwrap()
+		case interface{ Unwrap() []error }:
+			for _, err := range x.Unwrap() {
+				if e := asError(err); e != nil {
+					return e
+				}
+			}
+			return nil
+		default:
+			return nil
+		}
+	}
+	return nil
 }
 
 // Message returns the words shown to a user for an error of kind k that
@@ -151,9 +174,13 @@ func (k Kind) Message() string {
 // because nobody waits for it, which is not our failure. Any other err,
 // and a deadline that passed, comes back as it is.
 func ClientGone(ctx context.Context, err error) error {
-	var pe *PanicError
-	if err == nil || !errors.Is(ctx.Err(), context.Canceled) || KindOf(err) != KindInternal || errors.As(err, &pe) {
+	if err == nil || !errors.Is(ctx.Err(), context.Canceled) || KindOf(err) != KindInternal || isPanic(err) {
 		return err
 	}
 	return &Error{Kind: KindClientGone, Err: err}
+}
+
+func isPanic(err error) bool {
+	var pe *PanicError
+	return errors.As(err, &pe)
 }

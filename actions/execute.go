@@ -2,7 +2,6 @@ package actions
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"maps"
 	"runtime/debug"
@@ -39,9 +38,9 @@ func (c *core) validate(in any, decodeErrs map[string]string) error {
 	if err == nil && len(decodeErrs) == 0 {
 		return nil
 	}
-	var e *Error
+	e := asError(err)
 	switch {
-	case err != nil && (!errors.As(err, &e) || e.Kind != KindInvalid):
+	case err != nil && (e == nil || e.Kind != KindInvalid):
 		return err
 	case e == nil:
 		return Invalid(decodeErrs)

@@ -4,7 +4,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"net/http"
 	"net/url"
 )
@@ -62,8 +61,8 @@ func ErrorResult(err error) *Result {
 
 // fail records err on res; see [ErrorResult].
 func (res *Result) fail(err error) {
-	var e *Error
-	if !errors.As(err, &e) {
+	e := asError(err)
+	if e == nil {
 		e = &Error{Kind: KindInternal, Err: err}
 	}
 	res.Kind, res.Err, res.Error, res.Status = e.Kind, err, e.Message, StatusFailed
