@@ -36,8 +36,8 @@ func (a *attrs) merge(extra []templ.Attributes) {
 }
 
 // attrWriter writes a control's attributes straight to the output. Extra
-// attributes given by the caller replace derived ones of the same name and
-// are written last, in key order.
+// attributes given by the caller replace derived ones of the same name;
+// the caller writes them last with [writer.extraAttrs].
 type attrWriter struct {
 	w     *writer
 	extra map[string]any
@@ -62,15 +62,16 @@ func (a attrWriter) flag(key string, on bool) {
 	a.w.raw(key)
 }
 
-func (a attrWriter) finish() {
-	switch len(a.extra) {
+// extraAttrs writes a caller's extra attributes, in key order.
+func (h *writer) extraAttrs(extra map[string]any) {
+	switch len(extra) {
 	case 0:
 	case 1:
-		a.w.attrs(templ.Attributes(a.extra)) // one key needs no ordering
+		h.attrs(templ.Attributes(extra)) // one key needs no ordering
 	default:
-		ordered := make(attrs, 0, len(a.extra))
-		ordered.merge([]templ.Attributes{a.extra})
-		a.w.attrs(templ.OrderedAttributes(ordered))
+		ordered := make(attrs, 0, len(extra))
+		ordered.merge([]templ.Attributes{extra})
+		h.attrs(templ.OrderedAttributes(ordered))
 	}
 }
 
@@ -118,7 +119,7 @@ func (st *formState) writeControlAttrs(w *writer, f actions.Field, id, typ strin
 			a.w.raw(`-error"`)
 		}
 	}
-	a.finish()
+	w.extraAttrs(extra) // not through a, whose extra would take w to the heap
 }
 
 // writeConstraints writes the constraint attributes of f's validate tag:

@@ -215,5 +215,5 @@ func (f *formShell) writeAttrs(h *writer) {
 		}
 		a.str("hx-swap", "outerHTML")
 	}
-	a.finish()
+	h.extraAttrs(opts.Attrs) // not through a, whose extra would take h to the heap
 }
