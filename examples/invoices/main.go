@@ -44,6 +44,7 @@ func env(key, fallback string) string {
 }
 
 func run() error {
+	setGCPolicy()
 	addr := flag.String("addr", env("ADDR", "127.0.0.1:8080"), "address to listen on (ADDR)")
 	dbPath := flag.String("db", env("DB_PATH", filepath.Join("data", "invoices.db")), "SQLite database file (DB_PATH)")
 	secret := flag.String("secret", env("SECRET", ""), "app secret, at least 32 bytes; generated next to the database when empty (SECRET)")
