@@ -112,6 +112,8 @@ func (st *formState) writeControlAttrs(w *writer, f actions.Field, id, typ strin
 		writeConstraints(a, f, typ, c)
 	}
 	if st.fieldError(f.Name) != "" {
+		a.flag("autofocus", !st.focused) // the first invalid field, with JavaScript off too
+		st.focused = true
 		a.str("aria-invalid", "true")
 		if _, ok := a.extra["aria-describedby"]; !ok {
 			a.w.raw(` aria-describedby="`)

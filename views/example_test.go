@@ -42,7 +42,7 @@ func ExampleForm() {
 	}
 	// Output:
 	// <input id="signup-email" name="email" type="email" required maxlength="254">
-	// <input id="signup-seats" name="seats" type="number" value="99" min="1" max="50" aria-invalid="true" aria-describedby="signup-seats-error">
+	// <input id="signup-seats" name="seats" type="number" value="99" min="1" max="50" autofocus aria-invalid="true" aria-describedby="signup-seats-error">
 	// <p class="fw-error" id="signup-seats-error">This must be at most 50.</p>
 }
 

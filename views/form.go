@@ -38,10 +38,11 @@ type FormOptions struct {
 }
 
 type formState struct {
-	h      actions.Handler
-	res    *actions.Result // the result, when it is this form's
-	values url.Values
-	domID  string
+	h       actions.Handler
+	res     *actions.Result // the result, when it is this form's
+	values  url.Values
+	domID   string
+	focused bool // the first invalid field has taken autofocus
 }
 
 type stateKey struct{}
@@ -194,6 +195,9 @@ func (f *formShell) writeAttrs(h *writer) {
 	a.str("id", st.domID)
 	a.str("method", "post")
 	a.str("action", f.path)
+	if takesFile(st.h) {
+		a.str("enctype", "multipart/form-data")
+	}
 	if _, ok := opts.Attrs["class"]; !ok {
 		h.raw(` class="fw-form`)
 		if opts.Class != "" {
@@ -214,6 +218,21 @@ func (f *formShell) writeAttrs(h *writer) {
 			h.raw(`"`)
 		}
 		a.str("hx-swap", "outerHTML")
+		// One request at a time: a second submit (Enter or click) while one
+		// is in flight is dropped, and htmx 2 disables the submit buttons.
+		a.str("hx-sync", "this:drop")
+		a.str("hx-disabled-elt", "find button[type=submit]")
 	}
 	h.extraAttrs(opts.Attrs) // not through a, whose extra would take h to the heap
+}
+
+// takesFile reports whether h's input has a file field, so that its form
+// must be sent as multipart/form-data.
+func takesFile(h actions.Handler) bool {
+	for _, f := range h.Fields() {
+		if f.File {
+			return true
+		}
+	}
+	return false
 }
