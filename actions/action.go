@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"reflect"
+	"strings"
 )
 
 // Func is the mutation seam: the user's code, run after parse, validation
@@ -88,6 +89,7 @@ type core struct {
 	fields  []Field
 	byField map[string]int // index in fields, by name
 	limit   int64
+	hasTime bool                 // the input has a time.Time field, which JSON may send as a bare date
 	sealed  memo[string, string] // seals of bound values, by their encoding
 }
 
@@ -108,6 +110,9 @@ func (c *core) names() []string { return append([]string{c.name}, c.opts.aliases
 // setFields keeps the input's fields, indexed by name.
 func (c *core) setFields(fields []Field) {
 	c.fields = fields
+	for _, f := range fields {
+		c.hasTime = c.hasTime || strings.HasSuffix(f.Type, "time.Time")
+	}
 	c.byField = make(map[string]int, len(fields))
 	for i, f := range fields {
 		c.byField[f.Name] = i

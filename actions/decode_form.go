@@ -32,10 +32,8 @@ func convertTime(s string) reflect.Value {
 	if s == "" {
 		return reflect.ValueOf(time.Time{})
 	}
-	for _, l := range timeLayouts {
-		if t, err := time.Parse(l, s); err == nil {
-			return reflect.ValueOf(t)
-		}
+	if t, ok := parseTime(s); ok {
+		return reflect.ValueOf(t)
 	}
 	return reflect.Value{} // schema reports a conversion error
 }

@@ -1,6 +1,7 @@
 package actions
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
@@ -16,22 +17,11 @@ const HeaderBound = "Formwork-Bound"
 // fields, trailing data and bound fields sent in the clear; the bound ones
 // come sealed in the [HeaderBound] header.
 func (r *Registry) parseJSON(c *core, body *limitedBody, sealed string, res *Result) (*core, *payload, error) {
-	in := c.newIn()
-	dec := json.NewDecoder(body)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(in); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) && te.Field != "" {
-			return c, &payload{in: in, fields: map[string]string{te.Field: conversionMessage(te.Type)}}, nil
-		}
-		return c, nil, jsonError(body, err)
+	p, err := decodeJSON(c, body)
+	if err != nil {
+		return c, nil, err
 	}
-	if _, err := dec.Token(); err != io.EOF {
-		if err != nil {
-			return c, nil, jsonError(body, err)
-		}
-		return c, nil, malformed("The JSON body has data after its object.")
-	}
+	in := p.in
 	v := reflect.ValueOf(in).Elem()
 	for _, f := range c.fields {
 		if f.Bound && !v.FieldByIndex(f.index).IsZero() {
@@ -47,14 +37,52 @@ func (r *Registry) parseJSON(c *core, body *limitedBody, sealed string, res *Res
 			return c, nil, malformed("The bound arguments do not decode.")
 		}
 	}
-	return c, &payload{in: in}, nil
+	return c, p, nil
+}
+
+// decodeJSON decodes the body, one JSON object and nothing after it, into
+// a new input. A value of the wrong type, or a date that does not parse,
+// is a field error; anything else wrong is malformed.
+func decodeJSON(c *core, body *limitedBody) (*payload, error) {
+	p := &payload{in: c.newIn()}
+	dec := json.NewDecoder(body)
+	var src io.Reader = body
+	if c.hasTime {
+		// Dates may come as the form sends them (2026-11-23) as well as in
+		// RFC 3339: rewrite them first, naming any that does not parse.
+		raw, fields, err := normalizeTimes(dec, c.inType)
+		if err != nil {
+			return nil, jsonError(body, err)
+		}
+		p.fields, src = fields, bytes.NewReader(raw)
+		dec = json.NewDecoder(src)
+	}
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(p.in); err != nil {
+		var te *json.UnmarshalTypeError
+		if !errors.As(err, &te) || te.Field == "" {
+			return nil, jsonError(body, err)
+		}
+		if p.fields == nil {
+			p.fields = map[string]string{}
+		}
+		p.fields[te.Field] = conversionMessage(te.Type) // decoding stops here; validation reports the rest
+		return p, nil
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		if err != nil {
+			return nil, jsonError(body, err)
+		}
+		return nil, malformed("The JSON body has data after its object.")
+	}
+	return p, nil
 }
 
 // jsonError says what is wrong with a JSON body that does not decode: the
 // body's own failures (too large, cut short) first, then the JSON's.
 func jsonError(body *limitedBody, err error) error {
-	if e := body.readError(err); KindOf(e) != KindMalformed {
-		return e
+	if e := body.readError(err); KindOf(e) != KindMalformed || asError(err) != nil {
+		return e // too large, cut short, or already said
 	}
 	var se *json.SyntaxError
 	switch {
