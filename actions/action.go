@@ -35,6 +35,9 @@ type Handler interface {
 	Field(name string) (Field, bool)
 	// Seal seals bound values for a form of this action; see [Bound].
 	Seal(values url.Values) (string, error)
+	// OnceToken returns a fresh one-time token for a rendered form of this
+	// action, or "" when the action is not [Once].
+	OnceToken() (string, error)
 
 	base() *core
 }

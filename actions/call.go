@@ -15,6 +15,7 @@ type call struct {
 	cookies    []*http.Cookie
 	tags       []string
 	paths      []string
+	once       string // the sealed one-time token the form sent, for Once
 }
 
 type callKey struct{}

@@ -88,7 +88,10 @@ func (r *Registry) identifyFirst(body *limitedBody, raw *bytes.Buffer, res *Resu
 // values: formwork's fields are taken out of it in place.
 func (r *Registry) decodeForm(c *core, values url.Values, files map[string]*File, res *Result) (*payload, error) {
 	res.Form = values.Get(FieldForm)
-	sealed := values.Get(FieldBound)
+	sealed, once := values.Get(FieldBound), values.Get(FieldOnce)
+	if c.opts.once && once == "" {
+		return nil, malformed("The form has no one-time token; reload and try again.")
+	}
 	if err := r.checkKeys(c, values); err != nil {
 		return nil, err
 	}
@@ -98,7 +101,7 @@ func (r *Registry) decodeForm(c *core, values url.Values, files map[string]*File
 	}
 	// Bound values join the submitted ones in place: refill leaves them out.
 	maps.Copy(values, bound)
-	p := &payload{in: c.newIn(), values: values}
+	p := &payload{in: c.newIn(), values: values, once: once}
 	if p.fields, err = r.safeDecode(p.in, values); err != nil {
 		return nil, err
 	}

@@ -16,11 +16,12 @@ const HeaderBound = "Formwork-Bound"
 // parseJSON decodes one JSON object into a new input, refusing unknown
 // fields, trailing data and bound fields sent in the clear; the bound ones
 // come sealed in the [HeaderBound] header.
-func (r *Registry) parseJSON(c *core, body *limitedBody, sealed string, res *Result) (*core, *payload, error) {
+func (r *Registry) parseJSON(c *core, body *limitedBody, sealed, once string, res *Result) (*core, *payload, error) {
 	p, err := decodeJSON(c, body)
 	if err != nil {
 		return c, nil, err
 	}
+	p.once = once
 	in := p.in
 	v := reflect.ValueOf(in).Elem()
 	for _, f := range c.fields {

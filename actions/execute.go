@@ -21,7 +21,7 @@ func (c *core) executeWith(ctx context.Context, in any, decodeErrs map[string]st
 	if err := c.authorize(ctx, in); err != nil {
 		return nil, err
 	}
-	out, err := c.safeMutate(ctx, in)
+	out, err := c.runOnce(ctx, in)
 	if err != nil {
 		return nil, err
 	}

@@ -13,6 +13,7 @@ const (
 	FieldAction = "_action" // the action ID; the form's first field
 	FieldBound  = "_bound"  // the sealed bound arguments
 	FieldForm   = "_form"   // the DOM id of the form, so that its result finds it
+	FieldOnce   = "_once"   // the sealed one-time token of a form of a [Once] action
 )
 
 // Invoke runs the action that req names over HTTP and returns its result.
@@ -35,7 +36,7 @@ func (r *Registry) Invoke(w http.ResponseWriter, req *http.Request, id string) *
 		res.fail(err)
 		return res
 	}
-	cl := &call{req: req}
+	cl := &call{req: req, once: p.once}
 	out, err := c.executeWith(context.WithValue(req.Context(), callKey{}, cl), p.in, p.fields)
 	res.Cookies = cl.cookies
 	if err != nil {
@@ -58,6 +59,7 @@ type payload struct {
 	in     any // *In
 	fields map[string]string
 	values url.Values
+	once   string // the sealed one-time token sent
 }
 
 // refill returns the values to show again in a form: the submitted ones but
@@ -96,7 +98,7 @@ func (r *Registry) parse(w http.ResponseWriter, req *http.Request, res *Result) 
 		if c == nil {
 			return nil, nil, malformed("A JSON body needs the action ID in the URL.")
 		}
-		return r.parseJSON(c, body, req.Header.Get(HeaderBound), res)
+		return r.parseJSON(c, body, req.Header.Get(HeaderBound), req.Header.Get(HeaderOnce), res)
 	}
 	return c, nil, unsupportedMedia(header)
 }

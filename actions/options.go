@@ -21,6 +21,7 @@ type options struct {
 	bound      []string
 	sensitive  []string
 	aliases    []string
+	once       bool
 }
 
 // MaxBytes caps the action's request body at n bytes, counted as the body

@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/go-playground/validator/v10"
 	"github.com/gorilla/schema"
@@ -41,6 +42,12 @@ type Config struct {
 	// required-struct checks on. The registry sets its tag name function so
 	// that errors are keyed by form field names.
 	Validator *validator.Validate
+	// OnceStore remembers spent one-time tokens of [Once] actions. Nil
+	// means a [MemoryOnceStore], which holds for one instance.
+	OnceStore OnceStore
+	// OnceTTL is how long a rendered form of a Once action stays good.
+	// Zero means [DefaultOnceTTL].
+	OnceTTL time.Duration
 	// Messages gives the words shown for validator rules, by tag, such as
 	// {"money": "Enter an amount such as 120.50."} for a custom rule. They
 	// replace formwork's own words for built-in rules too.
@@ -58,7 +65,9 @@ type Registry struct {
 	maxSlice    int
 	messages    map[string]string
 
-	opened memo[openedKey, url.Values] // verified bound arguments, by action ID and seal
+	opened  memo[openedKey, url.Values] // verified bound arguments, by action ID and seal
+	once    OnceStore
+	onceTTL time.Duration
 
 	mu      sync.RWMutex
 	byID    map[string]*core
@@ -80,11 +89,22 @@ func NewRegistry(cfg Config) (*Registry, error) {
 		validate:    cfg.Validator,
 		messages:    cfg.Messages,
 		opened:      memo[openedKey, url.Values]{max: 4096},
+		once:        cfg.OnceStore,
+		onceTTL:     cfg.OnceTTL,
 		byID:        map[string]*core{},
 		byName:      map[string]*core{},
 	}
 	if r.maxBody == 0 {
 		r.maxBody = DefaultMaxBodyBytes
+	}
+	if r.once == nil {
+		r.once = &MemoryOnceStore{}
+	}
+	switch {
+	case r.onceTTL == 0:
+		r.onceTTL = DefaultOnceTTL
+	case r.onceTTL < 0:
+		return nil, errors.New("actions: Config.OnceTTL must not be negative")
 	}
 	if err := checkLimit(r.maxBody); err != nil {
 		return nil, fmt.Errorf("actions: Config.MaxBodyBytes: %w", err)

@@ -44,6 +44,7 @@ const (
 	PurposeActionID Purpose = "formwork/action-id" // MACs that derive action IDs
 	PurposeBound    Purpose = "formwork/bound"     // a form's bound arguments
 	PurposeFlash    Purpose = "formwork/flash"     // the one-time message after a redirect
+	PurposeOnce     Purpose = "formwork/once"      // a form's one-time submission token
 )
 
 // Ring holds an app's secrets, the current one first. It is safe for
@@ -129,6 +130,8 @@ func (p Purpose) info() string {
 		return "bound"
 	case PurposeFlash:
 		return "flash"
+	case PurposeOnce:
+		return "once"
 	}
 	return "app:" + string(p)
 }

@@ -52,7 +52,7 @@ func TestSealOpen(t *testing.T) {
 // own purposes, and app purposes, even one spelled like formwork's.
 func TestPurposesAreSeparate(t *testing.T) {
 	r := newRing(t, newSecret)
-	purposes := []keyring.Purpose{keyring.PurposeBound, keyring.PurposeFlash, keyring.PurposeActionID,
+	purposes := []keyring.Purpose{keyring.PurposeBound, keyring.PurposeFlash, keyring.PurposeActionID, keyring.PurposeOnce,
 		"session", "bound", "flash", "action-id", "app:flash", "formwork/bound", ""}
 	for _, sealFor := range purposes {
 		sealed := r.Seal(sealFor, []byte("payload"), nil)

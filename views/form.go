@@ -102,7 +102,11 @@ func Form(h actions.Handler, res *actions.Result, opts FormOptions) templ.Compon
 		if path == "" {
 			path, _ = ctx.Value(pathKey{}).(string)
 		}
-		shell := &formShell{st: st, opts: &opts, path: path, sealed: sealed, children: templ.GetChildren(ctx)}
+		once, err := h.OnceToken()
+		if err != nil {
+			return err
+		}
+		shell := &formShell{st: st, opts: &opts, path: path, sealed: sealed, once: once, children: templ.GetChildren(ctx)}
 		ctx = context.WithValue(templ.ClearChildren(ctx), stateKey{}, st)
 		if opts.Target != "" {
 			return shell.Render(ctx, w) // the Region around it is the fragment
@@ -117,6 +121,7 @@ type formShell struct {
 	opts     *FormOptions
 	path     string
 	sealed   string
+	once     string // the one-time token of a Once action's form
 	children templ.Component
 }
 
@@ -167,6 +172,9 @@ func renderForm(ctx context.Context, w io.Writer, f *formShell) error {
 	h.hidden(actions.FieldAction, st.h.ID())
 	if f.sealed != "" {
 		h.hidden(actions.FieldBound, f.sealed)
+	}
+	if f.once != "" {
+		h.hidden(actions.FieldOnce, f.once)
 	}
 	h.hidden(actions.FieldForm, st.domID)
 	if msg := st.formError(); msg != "" {
