@@ -82,12 +82,12 @@ func (a *App) newActions() appActions {
 	return appActions{
 		login:         actions.New("auth.login", a.doLogin, actions.Public(), actions.Sensitive("password"), actions.Bound("next")),
 		logout:        actions.New("auth.logout", a.doLogout, actions.SignedIn()),
-		createInvoice: actions.New("invoice.create", a.doCreateInvoice, actions.SignedIn()),
+		createInvoice: actions.New("invoice.create", a.doCreateInvoice, actions.SignedIn(), actions.Once()),
 		editInvoice:   actions.New("invoice.edit", a.doEditInvoice, actions.SignedIn(), actions.Bound("id")),
-		addComment:    actions.New("invoice.comment", a.doAddComment, actions.SignedIn(), actions.Bound("invoice_id")),
+		addComment:    actions.New("invoice.comment", a.doAddComment, actions.SignedIn(), actions.Bound("invoice_id"), actions.Once()),
 		archive:       actions.New("project.archive", a.doArchive, actions.SignedIn(), actions.Bound("project_id")),
 		saveProfile:   actions.New("profile.save", a.doSaveProfile, actions.SignedIn(), actions.Sensitive("new_password")),
-		addEntry:      actions.New("changelog.add", a.doAddEntry, actions.RequireRole("admin")),
+		addEntry:      actions.New("changelog.add", a.doAddEntry, actions.RequireRole("admin"), actions.Once()),
 	}
 }
 

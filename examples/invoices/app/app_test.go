@@ -2,12 +2,14 @@ package app_test
 
 import (
 	"database/sql"
+	"html"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -148,7 +150,8 @@ func TestMemberCannotPublish(t *testing.T) {
 		t.Fatal("members see the publish form")
 	}
 	h, _ := d.app.Registry().ByName("changelog.add")
-	resp := d.post(t, "/changelog", member, url.Values{"_action": {h.ID()}, "title": {"x"}, "body": {"y"}})
+	once, _ := h.OnceToken() // as if the member had the admin's page
+	resp := d.post(t, "/changelog", member, url.Values{"_action": {h.ID()}, "_once": {once}, "title": {"x"}, "body": {"y"}})
 	var n int
 	d.db.QueryRow(`SELECT COUNT(*) FROM changelog WHERE title = 'x'`).Scan(&n)
 	if resp.StatusCode != http.StatusForbidden || n != 0 {
@@ -213,5 +216,34 @@ func TestProfileSaveReachesTheNextRequest(t *testing.T) {
 	}
 	if _, page := d.get(t, "/", cookie); !strings.Contains(page, "Maxine Member") || strings.Contains(page, "Max Member") {
 		t.Fatal("the next page still shows the old name")
+	}
+}
+
+// With JavaScript off, the same rendered new-invoice form sent twice
+// creates one invoice; the second submission is told it was already sent.
+func TestNewInvoiceSentTwice(t *testing.T) {
+	d := newDemo(t, false)
+	cookie, _ := d.login(t, app.AdminEmail, app.AdminPassword)
+	_, page := d.get(t, "/invoices/new", cookie)
+	form := url.Values{}
+	for _, m := range regexp.MustCompile(`name="(_[a-z]+)" value="([^"]*)"`).FindAllStringSubmatch(page, -1) {
+		form.Set(m[1], html.UnescapeString(m[2]))
+	}
+	if form.Get("_once") == "" {
+		t.Fatal("the form has no one-time token")
+	}
+	for k, v := range map[string]string{"invoice.project_id": "1", "invoice.customer": "Twice Ltd", "invoice.email": "a@example.com",
+		"invoice.amount": "10.00", "invoice.due": "2026-12-01"} {
+		form.Set(k, v)
+	}
+	var n int
+	for i, want := range []int{http.StatusSeeOther, http.StatusConflict} {
+		if resp := d.post(t, "/invoices/new", cookie, form); resp.StatusCode != want {
+			t.Fatalf("submission %d: %d", i+1, resp.StatusCode)
+		}
+	}
+	d.db.QueryRow(`SELECT COUNT(*) FROM invoices WHERE customer = 'Twice Ltd'`).Scan(&n)
+	if n != 1 {
+		t.Fatalf("%d invoices created", n)
 	}
 }
