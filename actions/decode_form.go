@@ -105,7 +105,7 @@ func (r *Registry) decodeForm(c *core, values url.Values, files map[string]*File
 	if p.fields, err = r.safeDecode(p.in, values); err != nil {
 		return nil, err
 	}
-	return p, c.setFiles(p.in, files)
+	return p, c.setFiles(p, files)
 }
 
 // checkKeys takes formwork's own fields (and every name starting with "_")

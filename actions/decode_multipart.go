@@ -85,16 +85,24 @@ func (r *Registry) readPart(c *core, part *multipart.Part, body *limitedBody, va
 	return c, nil
 }
 
-// setFiles puts uploaded files into their fields of in (a *In).
-func (c *core) setFiles(in any, files map[string]*File) error {
+// setFiles puts uploaded files into their fields of p's input, and a file
+// over its field's limits into p's field errors.
+func (c *core) setFiles(p *payload, files map[string]*File) error {
 	if len(files) == 0 {
 		return nil
 	}
-	v := reflect.ValueOf(in).Elem()
+	v := reflect.ValueOf(p.in).Elem()
 	for name, file := range files {
 		f, ok := c.Field(name)
 		if !ok || !f.File {
 			return malformed("The form has an unknown file field %.60q.", name)
+		}
+		if msg := f.Limits.check(file); msg != "" {
+			if p.fields == nil {
+				p.fields = map[string]string{}
+			}
+			p.fields[name] = msg
+			continue
 		}
 		fv := v.FieldByIndex(f.index)
 		if fv.Kind() == reflect.Pointer {

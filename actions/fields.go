@@ -19,6 +19,8 @@ type Field struct {
 	Sensitive bool   `json:"sensitive,omitempty"`
 	Bound     bool   `json:"bound,omitempty"`
 	File      bool   `json:"file,omitempty"`
+	// Limits are a file field's size and type limits, from its "file" tag.
+	Limits FileLimits `json:"limits,omitzero"`
 
 	kind  reflect.Kind
 	index []int       // for top-level fields
@@ -106,7 +108,11 @@ func walkFields(t reflect.Type, prefix string, repeated, top bool, out *[]Field)
 		case ft == fileType && !top:
 			return fmt.Errorf("file field %s must be a top-level field", f.Name)
 		case ft == fileType:
-			f.File = true
+			limits, err := parseFileLimits(sf.Tag.Get("file"))
+			if err != nil {
+				return fmt.Errorf("field %s: %w", f.Name, err)
+			}
+			f.File, f.Limits = true, limits
 		case ft == timeType:
 		case ft.Kind() == reflect.Struct:
 			if err := walkFields(ft, f.Name+".", repeated, false, out); err != nil {

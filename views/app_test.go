@@ -26,7 +26,7 @@ type Profile struct {
 	Newsletter bool          `form:"newsletter"`
 	Birthday   time.Time     `form:"birthday"`
 	Password   string        `form:"password" validate:"required,min=12"`
-	Avatar     *actions.File `form:"avatar"`
+	Avatar     *actions.File `form:"avatar" file:"max=500KB,types=image/png image/jpeg"`
 	Bio        string        `form:"bio" validate:"max=500"`
 	Plan       string        `form:"plan" validate:"required,oneof=free pro team"`
 	Tags       []string      `form:"tags" validate:"max=3,dive,max=20"`

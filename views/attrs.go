@@ -103,7 +103,11 @@ func (st *formState) writeControlAttrs(w *writer, f actions.Field, id, typ strin
 		case typ == "checkbox":
 			a.str("value", "true")
 			a.flag("checked", v == "true" || v == "on")
-		case typ == "file" || f.Sensitive:
+		case typ == "file":
+			if len(f.Limits.Types) > 0 {
+				a.str("accept", strings.Join(f.Limits.Types, ","))
+			}
+		case f.Sensitive:
 		default:
 			a.str("value", v)
 		}
