@@ -18,6 +18,15 @@
 //
 // Callers that are not a page post to /_actions/{id}.
 //
+// A GET of a page answers HTML to every caller (JSON belongs to route
+// handlers):
+//
+//   - a browser gets the whole page, with the one-time flash after a
+//     redirect;
+//   - htmx gets the fragment its HX-Target names when the page has one (a
+//     form's DOM id, or a views.Region), and otherwise the whole page, so
+//     that hx-select and hx-target work as they do on any server.
+//
 // # Mounting in any router
 //
 // A [Server] is an [http.Handler] that routes its pages and the action

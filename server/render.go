@@ -37,9 +37,10 @@ func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, page PageFun
 			s.fail(w, r, err)
 			return
 		}
-		if buf.Len() == 0 {
-			// The target is not on the page as it is now (an out-of-date
-			// form): send the whole page to replace the body.
+		if buf.Len() == 0 && r.Method == http.MethodPost {
+			// The form is not on the page as it is now (an out-of-date
+			// form): send the whole page to replace the body. A GET gets
+			// the whole page as it asked, for hx-select to pick from.
 			h.Set("HX-Retarget", "body")
 			h.Set("HX-Reswap", "innerHTML")
 		}

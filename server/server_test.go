@@ -585,3 +585,23 @@ func TestEveryKindHasAStatus(t *testing.T) {
 		t.Fatalf("only %d kinds checked", n)
 	}
 }
+
+// An htmx GET gets the fragment it targets when the page has it, and
+// otherwise the whole page as it is, for hx-select: never a retarget.
+func TestHTMXGet(t *testing.T) {
+	a := newApp(t, false)
+	for name, tc := range map[string]struct {
+		target string
+		whole  bool
+	}{
+		"a form's fragment":          {views.DOMID(a.save, ""), false},
+		"a target that is no region": {"sidebar", true},
+		"no target":                  {"", true},
+	} {
+		resp, body := a.do(t, call{method: "GET", user: "ann", caller: server.CallerHTMX, target: tc.target})
+		whole := strings.Contains(body, "<html")
+		if resp.StatusCode != 200 || whole != tc.whole || resp.Header.Get("HX-Retarget") != "" {
+			t.Errorf("%s: %d, whole page %v, HX-Retarget %q", name, resp.StatusCode, whole, resp.Header.Get("HX-Retarget"))
+		}
+	}
+}
