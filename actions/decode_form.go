@@ -48,6 +48,11 @@ func (r *Registry) parseURLEncoded(c *core, body *limitedBody, res *Result) (*co
 		if c, err = r.identifyFirst(body, raw, res); err != nil {
 			return c, nil, err
 		}
+		// The form's DOM id comes second, so that even a body over the
+		// limit is answered on the form that sent it.
+		if err := peekForm(body, raw, res); err != nil {
+			return c, nil, err
+		}
 	}
 	if _, err := raw.ReadFrom(body); err != nil {
 		return c, nil, body.readError(err)
@@ -82,6 +87,27 @@ func (r *Registry) identifyFirst(body *limitedBody, raw *bytes.Buffer, res *Resu
 		return nil, nil
 	}
 	return r.identify(string(rest[:i]), body, res)
+}
+
+// maxFormID bounds the DOM id peekForm looks for.
+const maxFormID = 200
+
+// peekForm reads on into raw, which holds "_action=ID&", far enough to
+// find a "_form" field that follows, and notes it on res.
+func peekForm(body *limitedBody, raw *bytes.Buffer, res *Result) error {
+	start := raw.Len()
+	_, err := raw.ReadFrom(io.LimitReader(body, int64(len(FieldForm)+2+maxFormID)))
+	if v, ok := bytes.CutPrefix(raw.Bytes()[start:], []byte(FieldForm+"=")); ok {
+		if i := bytes.IndexByte(v, '&'); i >= 0 {
+			if id, uerr := url.QueryUnescape(string(v[:i])); uerr == nil {
+				res.Form = id
+			}
+		}
+	}
+	if err != nil {
+		return body.readError(err)
+	}
+	return nil
 }
 
 // decodeForm decodes form values and files into a new input. It owns

@@ -74,6 +74,9 @@ func (r *Registry) readPart(c *core, part *multipart.Part, body *limitedBody, va
 	case name == FieldAction && c == nil:
 		values.Add(name, string(data))
 		return r.identify(string(data), body, res)
+	case name == FieldForm:
+		res.Form = string(data) // known before a large part that follows
+		values.Add(name, string(data))
 	case isFile && part.FileName() == "" && len(data) == 0:
 		// an empty file input
 	case isFile:

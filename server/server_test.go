@@ -605,3 +605,38 @@ func TestHTMXGet(t *testing.T) {
 		}
 	}
 }
+
+// A body over the cap is answered on the form that sent it alone, among
+// several forms of one action, in URL-encoded and multipart bodies: the
+// form's DOM id comes before the body's bulk.
+func TestTooLargeShowsOnTheSendingForm(t *testing.T) {
+	a := newApp(t, false)
+	a.srv.Page("/rows", func(w http.ResponseWriter, r *http.Request, res *actions.Result) (templ.Component, error) {
+		return templ.Join(
+			views.Form(a.save, res, views.FormOptions{Key: "a"}), views.Form(a.save, res, views.FormOptions{Key: "b"}),
+			views.Form(a.upload, res, views.FormOptions{Key: "a"}), views.Form(a.upload, res, views.FormOptions{Key: "b"}),
+		), nil
+	})
+	var mp bytes.Buffer
+	mw := multipart.NewWriter(&mp)
+	mw.WriteField("_action", a.upload.ID())
+	mw.WriteField("_form", views.DOMID(a.upload, "b"))
+	fw, _ := mw.CreateFormFile("doc", "big.bin")
+	fw.Write(bytes.Repeat([]byte("z"), 2<<20))
+	mw.Close()
+	for name, tc := range map[string]struct {
+		body  io.Reader
+		ctype string
+		form  string
+	}{
+		"URL-encoded": {strings.NewReader("_action=" + a.save.ID() + "&_form=" + views.DOMID(a.save, "b") + "&title=x&body=" + strings.Repeat("a", 2<<20)),
+			"", views.DOMID(a.save, "b")},
+		"multipart": {&mp, mw.FormDataContentType(), views.DOMID(a.upload, "b")},
+	} {
+		resp, page := a.do(t, call{path: "/rows", body: tc.body, ctype: tc.ctype, user: "ann"})
+		at, msg := strings.Index(page, `id="`+tc.form+`"`), strings.Index(page, "larger than 1 MB")
+		if resp.StatusCode != 413 || strings.Count(page, "larger than 1 MB") != 1 || at < 0 || msg < at {
+			t.Errorf("%s: %d, the message at %d, the form at %d:\n%s", name, resp.StatusCode, msg, at, page)
+		}
+	}
+}

@@ -161,8 +161,8 @@ func (st *formState) message() string {
 }
 
 // renderForm writes the form element: its attributes, the action ID first,
-// the sealed bound arguments, the form's DOM id, its error or message, then
-// its children.
+// the form's DOM id second, the sealed bound arguments and one-time token,
+// its error or message, then its children.
 func renderForm(ctx context.Context, w io.Writer, f *formShell) error {
 	st := f.st
 	h := writer{ctx: ctx, w: w}
@@ -170,13 +170,13 @@ func renderForm(ctx context.Context, w io.Writer, f *formShell) error {
 	f.writeAttrs(&h)
 	h.raw(">")
 	h.hidden(actions.FieldAction, st.h.ID())
+	h.hidden(actions.FieldForm, st.domID) // second: the server reads it before the body's bulk
 	if f.sealed != "" {
 		h.hidden(actions.FieldBound, f.sealed)
 	}
 	if f.once != "" {
 		h.hidden(actions.FieldOnce, f.once)
 	}
-	h.hidden(actions.FieldForm, st.domID)
 	if msg := st.formError(); msg != "" {
 		h.raw(`<p class="fw-form-error" role="alert" id="`)
 		h.text(st.domID)
