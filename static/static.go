@@ -30,10 +30,12 @@ const (
 	HTMX2 = "htmx-2.0.11.min.js"
 	HTMX4 = "htmx-4.0.1.min.js"
 	CSS   = "formwork.css"
+	JS    = "formwork.js" // the busy state of a form's submit buttons under htmx
 )
 
-// Assets returns formwork's own assets: both htmx versions and the form
-// styles.
+// Assets returns formwork's own assets: both htmx versions, the form
+// styles, and the small script that marks a form's submit buttons busy
+// while its htmx request is in flight.
 func Assets() fs.FS {
 	sub, err := fs.Sub(assets, "assets")
 	if err != nil {

@@ -35,7 +35,7 @@ func TestShippedAssets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for name, marker := range map[string]string{static.HTMX2: `version:"2.0.11"`, static.HTMX4: `4.0.1`, static.CSS: ".fw-form"} {
+	for name, marker := range map[string]string{static.HTMX2: `version:"2.0.11"`, static.HTMX4: `4.0.1`, static.CSS: ".fw-form", static.JS: "aria-busy"} {
 		u := f.URL(name)
 		if !regexp.MustCompile(`^/static/.+\.[0-9a-f]{8}\.(js|css)$`).MatchString(u) {
 			t.Errorf("URL(%q) = %q is not fingerprinted", name, u)
