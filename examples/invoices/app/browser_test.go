@@ -73,6 +73,15 @@ func TestBrowser(t *testing.T) {
 			b.walkThrough()
 		})
 	}
+	t.Run("phone", func(t *testing.T) {
+		tab, cancel := chromedp.NewContext(bctx)
+		defer cancel()
+		if err := chromedp.Run(tab, network.ClearBrowserCookies()); err != nil {
+			t.Fatal(err)
+		}
+		b := &browser{t: t, ctx: tab, mode: "htmx2", base: startApp(t, "2")}
+		b.phone()
+	})
 }
 
 // startApp serves a fresh demo on a real SQLite file over loopback. POSTs
@@ -373,5 +382,36 @@ func (b *browser) walkThrough() {
 	b.submit(logout, "Sign in", reload)
 	if b.path() != "/login" {
 		b.fail("after logout the path is %s", b.path())
+	}
+}
+
+// signIn signs in as the admin through the login form.
+func (b *browser) signIn() {
+	b.t.Helper()
+	login := `form:has([name="password"])`
+	b.open("/login")
+	b.fill(login, map[string]string{"email": app.AdminEmail, "password": app.AdminPassword})
+	b.submit(login, "Projects", reload)
+}
+
+// phonePages are the pages a phone must show without scrolling sideways.
+var phonePages = []string{"/login", "/", "/invoices/1", "/invoices/new", "/profile", "/changelog"}
+
+// phone checks the pages at a phone's width: 375 CSS pixels, and nothing
+// scrolls sideways.
+func (b *browser) phone() {
+	b.signIn()
+	b.run(emulation.SetDeviceMetricsOverride(375, 800, 2, true))
+	var wide []string
+	for _, path := range phonePages {
+		b.open(path)
+		var width int
+		b.eval(`document.documentElement.scrollWidth`, &width)
+		if width > 375 {
+			wide = append(wide, fmt.Sprintf("%s is %d px wide", path, width))
+		}
+	}
+	if len(wide) > 0 {
+		b.fail("at 375 px the page scrolls sideways: %s", strings.Join(wide, ", "))
 	}
 }
