@@ -215,3 +215,18 @@ func TestProfileSaveReachesTheNextRequest(t *testing.T) {
 		t.Fatal("the next page still shows the old name")
 	}
 }
+
+func TestDashboardCounts(t *testing.T) {
+	d := newDemo(t, false)
+	cookie, _ := d.login(t, app.MemberEmail, app.MemberPassword)
+	_, page := d.get(t, "/", cookie)
+	// The seed gives Data migration one invoice and the other projects two.
+	for _, want := range []string{"1 invoice ·", "2 invoices ·"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the dashboard does not say %q", want)
+		}
+	}
+	if strings.Contains(page, "1 invoices") {
+		t.Error(`the dashboard says "1 invoices"`)
+	}
+}

@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"fmt"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -401,6 +402,7 @@ var phonePages = []string{"/login", "/", "/invoices/1", "/invoices/new", "/profi
 // scrolls sideways.
 func (b *browser) phone() {
 	b.signIn()
+	b.amountsAlign()
 	b.run(emulation.SetDeviceMetricsOverride(375, 800, 2, true))
 	var wide []string
 	for _, path := range phonePages {
@@ -413,5 +415,30 @@ func (b *browser) phone() {
 	}
 	if len(wide) > 0 {
 		b.fail("at 375 px the page scrolls sideways: %s", strings.Join(wide, ", "))
+	}
+}
+
+// amountsAlign checks that the dashboard's amounts are right-aligned, and
+// their header with them: the right edges of their text line up.
+func (b *browser) amountsAlign() {
+	b.t.Helper()
+	b.open("/")
+	var edges []float64
+	b.eval(`(() => {
+		const col = [...document.querySelectorAll("thead th")].findIndex(th => th.textContent === "Amount");
+		const cells = [...document.querySelectorAll("tr")].map(tr => tr.children[col]);
+		return cells.map(c => {
+			const r = document.createRange();
+			r.selectNodeContents(c);
+			return r.getBoundingClientRect().right;
+		});
+	})()`, &edges)
+	if len(edges) < 2 {
+		b.fail("no Amount column: %v", edges)
+	}
+	for i, e := range edges[1:] {
+		if math.Abs(e-edges[0]) > 0.5 {
+			b.fail("row %d's amount ends at %.1f px, its header at %.1f px", i+1, e, edges[0])
+		}
 	}
 }
