@@ -140,6 +140,8 @@ func (a *App) routes() {
 	a.srv.Page("/changelog", a.changelogPage)
 	a.srv.Handle("GET /static/", a.files)
 	a.srv.Handle("GET /assets/", a.own)
+	// Pages link the icon; this is for what asks the conventional path.
+	a.srv.Handle("GET /favicon.ico", http.RedirectHandler(a.own.URL("favicon.svg"), http.StatusMovedPermanently))
 	a.srv.Handle("GET /healthz", http.HandlerFunc(a.healthz))
 }
 
@@ -159,6 +161,7 @@ type view struct {
 	act    *appActions
 	css    string
 	appCSS string
+	icon   string
 	htmx   string
 }
 
@@ -168,7 +171,7 @@ func (a *App) view(r *http.Request, res *actions.Result) view {
 		script = static.HTMX4
 	}
 	return view{User: userFrom(r.Context()), Res: res, act: &a.act, css: a.files.URL(static.CSS),
-		appCSS: a.own.URL("app.css"), htmx: a.files.URL(script)}
+		appCSS: a.own.URL("app.css"), icon: a.own.URL("favicon.svg"), htmx: a.files.URL(script)}
 }
 
 func (a *App) signedIn(r *http.Request) (*User, error) {

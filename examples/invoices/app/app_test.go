@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -228,5 +229,29 @@ func TestDashboardCounts(t *testing.T) {
 	}
 	if strings.Contains(page, "1 invoices") {
 		t.Error(`the dashboard says "1 invoices"`)
+	}
+}
+
+// Every page links the demo's icon, and the conventional /favicon.ico leads
+// to it: no page load asks for an icon that is not there.
+func TestFavicon(t *testing.T) {
+	d := newDemo(t, false)
+	admin, _ := d.login(t, app.AdminEmail, app.AdminPassword)
+	link := regexp.MustCompile(`<link rel="icon" href="(/assets/favicon\.[0-9a-f]+\.svg)" type="image/svg\+xml">`)
+	var icon string
+	for _, path := range []string{"/login", "/", "/invoices/new", "/invoices/1", "/profile", "/changelog"} {
+		_, page := d.get(t, path, admin)
+		m := link.FindStringSubmatch(page)
+		if m == nil {
+			t.Fatalf("GET %s links no icon", path)
+		}
+		icon = m[1]
+	}
+	resp, body := d.get(t, icon, "")
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "image/svg+xml" || !strings.HasPrefix(body, "<svg") {
+		t.Fatalf("GET %s: %d %s %.20q", icon, resp.StatusCode, resp.Header.Get("Content-Type"), body)
+	}
+	if resp, _ := d.get(t, "/favicon.ico", ""); resp.StatusCode != http.StatusMovedPermanently || resp.Header.Get("Location") != icon {
+		t.Fatalf("GET /favicon.ico: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
 	}
 }

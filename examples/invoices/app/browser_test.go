@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -74,14 +75,14 @@ func TestBrowser(t *testing.T) {
 			b.walkThrough()
 		})
 	}
-	t.Run("phone", func(t *testing.T) {
+	t.Run("layout", func(t *testing.T) {
 		tab, cancel := chromedp.NewContext(bctx)
 		defer cancel()
 		if err := chromedp.Run(tab, network.ClearBrowserCookies()); err != nil {
 			t.Fatal(err)
 		}
 		b := &browser{t: t, ctx: tab, mode: "htmx2", base: startApp(t, "2")}
-		b.phone()
+		b.layout()
 	})
 }
 
@@ -398,9 +399,11 @@ func (b *browser) signIn() {
 // phonePages are the pages a phone must show without scrolling sideways.
 var phonePages = []string{"/login", "/", "/invoices/1", "/invoices/new", "/profile", "/changelog"}
 
-// phone checks the pages at a phone's width: 375 CSS pixels, and nothing
-// scrolls sideways.
-func (b *browser) phone() {
+// layout checks how the pages look: the amounts line up, and at a phone's
+// width (375 CSS pixels) no page scrolls sideways. No request of any page
+// fails along the way, the favicon that Chromium asks for included.
+func (b *browser) layout() {
+	defer b.noFailedRequests()()
 	b.signIn()
 	b.amountsAlign()
 	b.run(emulation.SetDeviceMetricsOverride(375, 800, 2, true))
@@ -439,6 +442,27 @@ func (b *browser) amountsAlign() {
 	for i, e := range edges[1:] {
 		if math.Abs(e-edges[0]) > 0.5 {
 			b.fail("row %d's amount ends at %.1f px, its header at %.1f px", i+1, e, edges[0])
+		}
+	}
+}
+
+// noFailedRequests watches the tab's responses until the function it
+// returns is called, which reports those with a status of 400 or more.
+func (b *browser) noFailedRequests() func() {
+	var mu sync.Mutex
+	var failed []string
+	chromedp.ListenTarget(b.ctx, func(ev any) {
+		if e, ok := ev.(*network.EventResponseReceived); ok && e.Response.Status >= 400 {
+			mu.Lock()
+			failed = append(failed, fmt.Sprintf("%d %s", e.Response.Status, e.Response.URL))
+			mu.Unlock()
+		}
+	})
+	return func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if len(failed) > 0 {
+			b.t.Errorf("failed requests: %s", strings.Join(failed, ", "))
 		}
 	}
 }
