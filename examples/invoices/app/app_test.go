@@ -255,3 +255,85 @@ func TestFavicon(t *testing.T) {
 		t.Fatalf("GET /favicon.ico: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
 	}
 }
+
+func (d *demo) do(t *testing.T, method, path, cookie string) (*http.Response, string) {
+	t.Helper()
+	req, _ := http.NewRequestWithContext(t.Context(), method, d.ts.URL+path, nil)
+	if cookie != "" {
+		req.Header.Set("Cookie", cookie)
+	}
+	resp, err := d.client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, string(b)
+}
+
+// A record that does not exist and an address that shows nothing get the
+// styled 404 page, in the site's layout: the nav for the signed-in, and
+// words that say what is missing.
+func TestNotFoundPage(t *testing.T) {
+	d := newDemo(t, false)
+	admin, _ := d.login(t, app.AdminEmail, app.AdminPassword)
+	for _, tc := range []struct {
+		name, method, path, cookie string
+		want                       []string
+	}{
+		{"no such invoice", "GET", "/invoices/9999", admin, []string{"There is no invoice INV-9999.", `href="/profile"`, "Log out"}},
+		{"not an invoice number", "GET", "/invoices/abc", admin, []string{"There is no page at this address.", "Log out"}},
+		{"unknown path", "GET", "/no/such/page", admin, []string{"There is no page at this address.", `href="/profile"`, "Log out"}},
+		{"unknown path, signed out", "GET", "/no/such/page", "", []string{"There is no page at this address."}},
+		{"unknown path, POST", "POST", "/no/such/page", admin, []string{"There is no page at this address."}},
+		{"unknown path, DELETE", "DELETE", "/no/such/page", admin, []string{"There is no page at this address."}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			resp, page := d.do(t, tc.method, tc.path, tc.cookie)
+			if resp.StatusCode != http.StatusNotFound {
+				t.Fatalf("%s %s: %d", tc.method, tc.path, resp.StatusCode)
+			}
+			for _, want := range append(tc.want, "<title>Page not found · Invoices</title>", `href="/assets/app.`) {
+				if !strings.Contains(page, want) {
+					t.Errorf("%s %s: the page lacks %q", tc.method, tc.path, want)
+				}
+			}
+		})
+	}
+}
+
+// The catch-all route for unknown paths leaves a known path asked with the
+// wrong method its 405 and Allow.
+func TestMethodNotAllowed(t *testing.T) {
+	d := newDemo(t, false)
+	admin, _ := d.login(t, app.AdminEmail, app.AdminPassword)
+	for _, tc := range []struct{ method, path, allow string }{
+		{"DELETE", "/invoices/1", "GET, HEAD, POST"},
+		{"PUT", "/profile", "GET, HEAD, POST"},
+		{"DELETE", "/", "GET, HEAD, POST"},
+		{"POST", "/healthz", "GET, HEAD"},
+		{"POST", "/favicon.ico", "GET, HEAD"},
+		{"GET", "/_actions/abc", "POST"},
+	} {
+		resp, _ := d.do(t, tc.method, tc.path, admin)
+		if resp.StatusCode != http.StatusMethodNotAllowed || resp.Header.Get("Allow") != tc.allow {
+			t.Errorf("%s %s: %d, Allow %q; want 405, Allow %q", tc.method, tc.path, resp.StatusCode, resp.Header.Get("Allow"), tc.allow)
+		}
+	}
+}
+
+// The header's Log out posts to the login page, so it works on an error
+// page too, whose own address runs nothing.
+func TestLogoutFromNotFoundPage(t *testing.T) {
+	d := newDemo(t, false)
+	admin, _ := d.login(t, app.AdminEmail, app.AdminPassword)
+	_, page := d.get(t, "/no/such/page", admin)
+	if !strings.Contains(page, `action="/login"`) {
+		t.Fatal("the Log out form does not post to /login")
+	}
+	h, _ := d.app.Registry().ByName("auth.logout")
+	resp := d.post(t, "/login", admin, url.Values{"_action": {h.ID()}})
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/login" {
+		t.Fatalf("log out: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+}

@@ -6,8 +6,10 @@ import (
 	"math"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -399,16 +401,25 @@ func (b *browser) signIn() {
 // phonePages are the pages a phone must show without scrolling sideways.
 var phonePages = []string{"/login", "/", "/invoices/1", "/invoices/new", "/profile", "/changelog"}
 
+// missingPages answer 404 with the styled page.
+var missingPages = []string{"/invoices/9999", "/no/such/page"}
+
 // layout checks how the pages look: the amounts line up, and at a phone's
 // width (375 CSS pixels) no page scrolls sideways. No request of any page
 // fails along the way, the favicon that Chromium asks for included.
 func (b *browser) layout() {
-	defer b.noFailedRequests()()
+	defer b.noFailedRequests(missingPages...)()
 	b.signIn()
 	b.amountsAlign()
+	for _, path := range missingPages {
+		b.open(path)
+		if !strings.Contains(b.text("main h1"), "Page not found") || b.text("header nav") == "" {
+			b.fail("%s is not the styled 404 page with the site's nav", path)
+		}
+	}
 	b.run(emulation.SetDeviceMetricsOverride(375, 800, 2, true))
 	var wide []string
-	for _, path := range phonePages {
+	for _, path := range append(phonePages, missingPages...) {
 		b.open(path)
 		var width int
 		b.eval(`document.documentElement.scrollWidth`, &width)
@@ -447,16 +458,22 @@ func (b *browser) amountsAlign() {
 }
 
 // noFailedRequests watches the tab's responses until the function it
-// returns is called, which reports those with a status of 400 or more.
-func (b *browser) noFailedRequests() func() {
+// returns is called, which reports those with a status of 400 or more,
+// except the 404s of the expected paths.
+func (b *browser) noFailedRequests(expected ...string) func() {
 	var mu sync.Mutex
 	var failed []string
 	chromedp.ListenTarget(b.ctx, func(ev any) {
-		if e, ok := ev.(*network.EventResponseReceived); ok && e.Response.Status >= 400 {
-			mu.Lock()
-			failed = append(failed, fmt.Sprintf("%d %s", e.Response.Status, e.Response.URL))
-			mu.Unlock()
+		e, ok := ev.(*network.EventResponseReceived)
+		if !ok || e.Response.Status < 400 {
+			return
 		}
+		if u, err := url.Parse(e.Response.URL); err == nil && e.Response.Status == 404 && slices.Contains(expected, u.Path) {
+			return
+		}
+		mu.Lock()
+		failed = append(failed, fmt.Sprintf("%d %s", e.Response.Status, e.Response.URL))
+		mu.Unlock()
 	})
 	return func() {
 		mu.Lock()
