@@ -337,3 +337,63 @@ func TestLogoutFromNotFoundPage(t *testing.T) {
 		t.Fatalf("log out: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
 	}
 }
+
+// An invoice of an archived project keeps its project in the edit form and
+// can be saved there; no invoice moves into an archived project, and no new
+// one is filed under it.
+func TestArchivedProjectInvoice(t *testing.T) {
+	d := newDemo(t, false)
+	admin, _ := d.login(t, app.AdminEmail, app.AdminPassword)
+	seal := func(name string, bound url.Values) url.Values {
+		h, _ := d.app.Registry().ByName(name)
+		if bound == nil {
+			return url.Values{"_action": {h.ID()}}
+		}
+		sealed, err := h.Seal(bound)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return url.Values{"_action": {h.ID()}, "_bound": {sealed}}
+	}
+	// Invoices 1 and 2 belong to project 1, invoice 3 to project 2.
+	if resp := d.post(t, "/", admin, seal("project.archive", url.Values{"project_id": {"1"}})); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("archive: %d", resp.StatusCode)
+	}
+	_, page := d.get(t, "/invoices/1", admin)
+	if !regexp.MustCompile(`<option value="1" selected[^>]*>Website redesign \(archived\)</option>`).MatchString(page) {
+		t.Fatal("the edit form does not keep the archived project")
+	}
+	fields := func(form url.Values, project string) url.Values {
+		form.Set("invoice.project_id", project)
+		form.Set("invoice.customer", "Acme Corp")
+		form.Set("invoice.email", "billing@acme.example")
+		form.Set("invoice.amount", "4,200.00")
+		form.Set("invoice.due", "2027-01-15")
+		return form
+	}
+	project := func(id int) (p int64) {
+		d.db.QueryRow(`SELECT project_id FROM invoices WHERE id = ?`, id).Scan(&p)
+		return p
+	}
+	for _, tc := range []struct {
+		name, path string
+		form       url.Values
+		status     int
+	}{
+		{"save in its archived project", "/invoices/1", fields(seal("invoice.edit", url.Values{"id": {"1"}}), "1"), http.StatusSeeOther},
+		{"move into an archived project", "/invoices/3", fields(seal("invoice.edit", url.Values{"id": {"3"}}), "1"), http.StatusUnprocessableEntity},
+		{"create in an archived project", "/invoices/new", fields(seal("invoice.create", nil), "1"), http.StatusUnprocessableEntity},
+	} {
+		if resp := d.post(t, tc.path, admin, tc.form); resp.StatusCode != tc.status {
+			t.Errorf("%s: %d, want %d", tc.name, resp.StatusCode, tc.status)
+		}
+	}
+	if project(1) != 1 || project(3) != 2 {
+		t.Errorf("invoice 1 is under project %d, invoice 3 under %d", project(1), project(3))
+	}
+	var n int
+	d.db.QueryRow(`SELECT COUNT(*) FROM invoices`).Scan(&n)
+	if n != 5 {
+		t.Errorf("%d invoices, want the 5 seeded", n)
+	}
+}

@@ -359,6 +359,17 @@ func (b *browser) walkThrough() {
 		b.fail("the archived project is still listed")
 	}
 
+	// An invoice of the archived project keeps it, and saves: the browser's
+	// own validation does not block the form.
+	b.open("/invoices/6")
+	var selected string
+	b.eval(`(() => { const s = document.querySelector(`+jsString(edit+` [name="invoice.project_id"]`)+`); return s.options[s.selectedIndex].text; })()`, &selected)
+	b.eval(`document.querySelector(`+jsString(edit)+`).checkValidity()`, &valid)
+	if selected != "Mobile app (archived)" || !valid {
+		b.fail("the edit form of an archived project's invoice shows %q, valid %v", selected, valid)
+	}
+	b.submit(edit, "Invoice saved.", inPlace)
+
 	// Profile.
 	profile := `form:has([name="new_password"])`
 	b.open("/profile")
