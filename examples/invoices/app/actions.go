@@ -113,6 +113,7 @@ func (a *App) doLogin(ctx context.Context, in Login) (struct{}, error) {
 
 func (a *App) doLogout(ctx context.Context, _ Logout) (struct{}, error) {
 	actions.SetCookie(ctx, clearedSession(actions.RequestFrom(ctx)))
+	actions.SetMessage(ctx, "You are signed out.") // a flash on the login page
 	actions.RedirectFull(ctx, "/login")
 	return struct{}{}, nil
 }

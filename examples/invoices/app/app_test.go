@@ -397,3 +397,26 @@ func TestArchivedProjectInvoice(t *testing.T) {
 		t.Errorf("%d invoices, want the 5 seeded", n)
 	}
 }
+
+// After signing out, the login page says so, once.
+func TestSignedOutMessage(t *testing.T) {
+	d := newDemo(t, false)
+	admin, _ := d.login(t, app.AdminEmail, app.AdminPassword)
+	h, _ := d.app.Registry().ByName("auth.logout")
+	resp := d.post(t, "/", admin, url.Values{"_action": {h.ID()}})
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/login" {
+		t.Fatalf("log out: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	var cookies []string
+	for _, c := range resp.Cookies() {
+		if c.MaxAge >= 0 {
+			cookies = append(cookies, c.Name+"="+c.Value)
+		}
+	}
+	if _, page := d.get(t, "/login", strings.Join(cookies, "; ")); !strings.Contains(page, "You are signed out.") {
+		t.Fatal("the login page does not say the user is signed out")
+	}
+	if _, page := d.get(t, "/login", ""); strings.Contains(page, "You are signed out.") {
+		t.Fatal("the login page says so without the flash")
+	}
+}

@@ -394,9 +394,14 @@ func (b *browser) walkThrough() {
 
 	// Log out.
 	logout := `header form`
-	b.submit(logout, "Sign in", reload)
+	b.submit(logout, "You are signed out.", reload)
 	if b.path() != "/login" {
 		b.fail("after logout the path is %s", b.path())
+	}
+	// The message is a flash: it shows once.
+	b.open("/login")
+	if strings.Contains(b.text("main"), "You are signed out.") {
+		b.fail("the sign-out message shows again on the next visit")
 	}
 }
 
