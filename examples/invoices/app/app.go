@@ -41,6 +41,7 @@ type App struct {
 	keys      *keyring.Ring
 	reg       *actions.Registry
 	srv       *server.Server
+	handler   http.Handler  // srv, and what the demo adds around it
 	files     *static.Files // formwork's assets: htmx and form styles
 	own       *static.Files // the demo's own assets
 	act       appActions
@@ -130,11 +131,12 @@ func New(cfg Config) (*App, error) {
 		return nil, err
 	}
 	a.routes()
+	a.handler = markRefusedForms(a.srv)
 	return a, nil
 }
 
 // Handler returns the app's HTTP handler.
-func (a *App) Handler() http.Handler { return a.srv }
+func (a *App) Handler() http.Handler { return a.handler }
 
 // Registry returns the app's actions, for manifests and tests.
 func (a *App) Registry() *actions.Registry { return a.reg }
@@ -254,6 +256,10 @@ func (a *App) signedIn(r *http.Request) (*User, error) {
 }
 
 func (a *App) loginPage(w http.ResponseWriter, r *http.Request, res *actions.Result) (templ.Component, error) {
+	if signInAgain(w, r) && res == nil {
+		// In the page's one message slot, as a flash would be.
+		res = &actions.Result{Status: actions.StatusOK, Message: "Sign in again to continue."}
+	}
 	return loginPage(a.view(r, res), r.URL.Query().Get("next")), nil
 }
 

@@ -420,3 +420,78 @@ func TestSignedOutMessage(t *testing.T) {
 		t.Fatal("the login page says so without the flash")
 	}
 }
+
+// A form submitted after its session ended sends the user to sign in, and
+// the login page says why; a signed-out visit to a page, and signing out,
+// send the user there without those words.
+func TestSignInAgain(t *testing.T) {
+	d := newDemo(t, false)
+	const again = "Sign in again to continue."
+	comment, _ := d.app.Registry().ByName("invoice.comment")
+	sealed, _ := comment.Seal(url.Values{"invoice_id": {"1"}})
+	form := url.Values{"_action": {comment.ID()}, "_bound": {sealed}, "body": {"Written before the session ended."}}
+	mark := func(resp *http.Response) string {
+		for _, c := range resp.Cookies() {
+			if c.Name == "signin_again" && c.MaxAge > 0 {
+				return c.Name + "=" + c.Value
+			}
+		}
+		return ""
+	}
+	loginPage := func(location, cookie string) string {
+		t.Helper()
+		resp, page := d.get(t, location, cookie)
+		if resp.StatusCode != 200 {
+			t.Fatalf("GET %s: %d", location, resp.StatusCode)
+		}
+		return page
+	}
+
+	t.Run("stale form", func(t *testing.T) {
+		resp := d.post(t, "/invoices/1", "", form) // the session cookie is gone
+		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/login?next=%2Finvoices%2F1" || mark(resp) == "" {
+			t.Fatalf("stale form: %d to %q, mark %q", resp.StatusCode, resp.Header.Get("Location"), mark(resp))
+		}
+		login, page := d.get(t, resp.Header.Get("Location"), mark(resp))
+		if !strings.Contains(page, again) {
+			t.Fatal("the login page does not say to sign in again")
+		}
+		cleared := false
+		for _, c := range login.Cookies() {
+			cleared = cleared || c.Name == "signin_again" && c.MaxAge < 0
+		}
+		if !cleared {
+			t.Fatal("the login page does not clear the mark: it would say so again")
+		}
+	})
+	t.Run("stale form, htmx", func(t *testing.T) {
+		req, _ := http.NewRequestWithContext(t.Context(), "POST", d.ts.URL+"/invoices/1", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("HX-Request", "true")
+		req.Header.Set("HX-Current-URL", d.ts.URL+"/invoices/1")
+		resp, err := d.client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if to := resp.Header.Get("HX-Redirect"); to != "/login?next=%2Finvoices%2F1" || mark(resp) == "" {
+			t.Fatalf("stale htmx form: %d, HX-Redirect %q, mark %q", resp.StatusCode, to, mark(resp))
+		}
+	})
+	t.Run("signed-out visit", func(t *testing.T) {
+		resp, _ := d.get(t, "/invoices/1", "")
+		if resp.StatusCode != http.StatusSeeOther || mark(resp) != "" {
+			t.Fatalf("signed-out visit: %d, mark %q", resp.StatusCode, mark(resp))
+		}
+		if page := loginPage(resp.Header.Get("Location"), ""); strings.Contains(page, again) {
+			t.Fatal("the login page says to sign in again after a signed-out visit")
+		}
+	})
+	t.Run("sign out", func(t *testing.T) {
+		admin, _ := d.login(t, app.AdminEmail, app.AdminPassword)
+		logout, _ := d.app.Registry().ByName("auth.logout")
+		if resp := d.post(t, "/", admin, url.Values{"_action": {logout.ID()}}); resp.StatusCode != http.StatusSeeOther || mark(resp) != "" {
+			t.Fatalf("sign out: %d, mark %q", resp.StatusCode, mark(resp))
+		}
+	})
+}

@@ -392,6 +392,26 @@ func (b *browser) walkThrough() {
 	b.fill(entry, map[string]string{"title": "Browser tested"})
 	b.submit(entry, "Entry published.", inPlace)
 
+	// A form from a session that has ended sends the user to sign in, and
+	// says why; a signed-out visit does not say so, and signing in goes
+	// back to the page.
+	b.open("/invoices/6")
+	b.run(network.DeleteCookies("session").WithURL(b.base))
+	b.fill(comment, map[string]string{"body": "Written after the session ended."})
+	b.submit(comment, "Sign in again to continue.", reload)
+	if b.path() != "/login" {
+		b.fail("a stale form led to %s", b.path())
+	}
+	b.open("/profile")
+	if b.path() != "/login" || strings.Contains(b.text("main"), "Sign in again") {
+		b.fail("a signed-out visit to /profile: %s, %q", b.path(), b.text("main"))
+	}
+	b.fill(login, map[string]string{"email": app.AdminEmail, "password": app.AdminPassword})
+	b.submit(login, "New password", reload)
+	if b.path() != "/profile" {
+		b.fail("after signing in again the path is %s", b.path())
+	}
+
 	// Log out.
 	logout := `header form`
 	b.submit(logout, "You are signed out.", reload)
