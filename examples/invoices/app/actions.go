@@ -81,7 +81,7 @@ type appActions struct {
 func (a *App) newActions() appActions {
 	return appActions{
 		login:         actions.New("auth.login", a.doLogin, actions.Public(), actions.Sensitive("password"), actions.Bound("next")),
-		logout:        actions.New("auth.logout", a.doLogout, actions.SignedIn()),
+		logout:        actions.New("auth.logout", a.doLogout, actions.Public()),
 		createInvoice: actions.New("invoice.create", a.doCreateInvoice, actions.SignedIn()),
 		editInvoice:   actions.New("invoice.edit", a.doEditInvoice, actions.SignedIn(), actions.Bound("id")),
 		addComment:    actions.New("invoice.comment", a.doAddComment, actions.SignedIn(), actions.Bound("invoice_id")),
@@ -111,6 +111,9 @@ func (a *App) doLogin(ctx context.Context, in Login) (struct{}, error) {
 	return struct{}{}, nil
 }
 
+// doLogout ends the session. It is public: a Log out from a tab whose
+// session has ended already says "You are signed out.", rather than being
+// refused and sent to sign in again.
 func (a *App) doLogout(ctx context.Context, _ Logout) (struct{}, error) {
 	actions.SetCookie(ctx, clearedSession(actions.RequestFrom(ctx)))
 	actions.SetMessage(ctx, "You are signed out.") // a flash on the login page

@@ -192,7 +192,7 @@ func TestHealthzAndManifest(t *testing.T) {
 	for _, e := range d.app.Registry().Manifest() {
 		got = append(got, e.Name+" "+e.Policy)
 	}
-	want := "auth.login public,auth.logout signed-in,invoice.create signed-in,invoice.edit signed-in,invoice.comment signed-in," +
+	want := "auth.login public,auth.logout public,invoice.create signed-in,invoice.edit signed-in,invoice.comment signed-in," +
 		"project.archive signed-in,profile.save signed-in,changelog.add role:admin"
 	if strings.Join(got, ",") != want {
 		t.Fatalf("manifest changed:\n got %s\nwant %s", strings.Join(got, ","), want)
@@ -485,6 +485,13 @@ func TestSignInAgain(t *testing.T) {
 		}
 		if page := loginPage(resp.Header.Get("Location"), ""); strings.Contains(page, again) {
 			t.Fatal("the login page says to sign in again after a signed-out visit")
+		}
+	})
+	t.Run("stale sign-out", func(t *testing.T) {
+		logout, _ := d.app.Registry().ByName("auth.logout")
+		resp := d.post(t, "/invoices/1", "", url.Values{"_action": {logout.ID()}})
+		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/login" || mark(resp) != "" {
+			t.Fatalf("stale sign-out: %d to %q, mark %q", resp.StatusCode, resp.Header.Get("Location"), mark(resp))
 		}
 	})
 	t.Run("sign out", func(t *testing.T) {
