@@ -19,11 +19,26 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	err = actions.ClientGone(r.Context(), err)
 	res := actions.ErrorResult(err)
 	s.note(w, res)
-	if res.Kind == actions.KindUnauthenticated && CallerOf(r) == CallerBrowser && r.Method == http.MethodGet {
-		http.Redirect(w, r, s.loginURL(r.URL.RequestURI()), http.StatusSeeOther)
+	if res.Kind == actions.KindUnauthenticated && s.sendToLogin(w, r) {
 		return
 	}
 	s.writeError(w, r, res)
+}
+
+// sendToLogin sends a browser (303) or htmx (HX-Redirect) to the login
+// page, to come back to this one, and reports whether it did: a page that
+// needs a principal, whatever the method, as an action that needs one.
+func (s *Server) sendToLogin(w http.ResponseWriter, r *http.Request) bool {
+	switch CallerOf(r) {
+	case CallerBrowser:
+		http.Redirect(w, r, s.loginURL(backURL(r, true)), http.StatusSeeOther)
+	case CallerHTMX:
+		w.Header().Set("HX-Redirect", s.loginURL(htmxCurrentPath(r)))
+		w.WriteHeader(http.StatusOK) // htmx acts on the headers of a 2xx
+	default:
+		return false
+	}
+	return true
 }
 
 // reveal puts an internal error's detail in place of its generic words, in

@@ -81,7 +81,7 @@ type appActions struct {
 func (a *App) newActions() appActions {
 	return appActions{
 		login:         actions.New("auth.login", a.doLogin, actions.Public(), actions.Sensitive("password"), actions.Bound("next")),
-		logout:        actions.New("auth.logout", a.doLogout, actions.SignedIn()),
+		logout:        actions.New("auth.logout", a.doLogout, actions.Public()),
 		createInvoice: actions.New("invoice.create", a.doCreateInvoice, actions.SignedIn(), actions.Once()),
 		editInvoice:   actions.New("invoice.edit", a.doEditInvoice, actions.SignedIn(), actions.Bound("id")),
 		addComment:    actions.New("invoice.comment", a.doAddComment, actions.SignedIn(), actions.Bound("invoice_id"), actions.Once()),
@@ -111,25 +111,30 @@ func (a *App) doLogin(ctx context.Context, in Login) (struct{}, error) {
 	return struct{}{}, nil
 }
 
+// doLogout ends the session. It is public: a Log out from a tab whose
+// session has ended already says "You are signed out.", rather than being
+// refused and sent to sign in again.
 func (a *App) doLogout(ctx context.Context, _ Logout) (struct{}, error) {
 	actions.SetCookie(ctx, clearedSession(actions.RequestFrom(ctx)))
+	actions.SetMessage(ctx, "You are signed out.") // a flash on the login page
 	actions.RedirectFull(ctx, "/login")
 	return struct{}{}, nil
 }
 
-// checkInvoice turns the form's fields into the values to store, the amount
-// in cents, and refuses archived projects, with errors keyed like the form's
-// fields.
-func (a *App) checkInvoice(ctx context.Context, f InvoiceFields) (InvoiceValues, error) {
+// checkInvoice turns the form's fields of invoice id (0 for a new one) into
+// the values to store, the amount in cents, and refuses an archived project
+// unless the invoice belongs to it already, with errors keyed like the
+// form's fields.
+func (a *App) checkInvoice(ctx context.Context, id int64, f InvoiceFields) (InvoiceValues, error) {
 	cents, ok := parseCents(f.Amount)
 	if !ok {
 		return InvoiceValues{}, actions.Invalid(map[string]string{"invoice.amount": "Enter an amount such as 120.50."})
 	}
-	active, err := a.store.activeProject(ctx, f.ProjectID)
+	open, err := a.store.projectOpenTo(ctx, f.ProjectID, id)
 	if err != nil {
 		return InvoiceValues{}, err
 	}
-	if !active {
+	if !open {
 		return InvoiceValues{}, actions.Invalid(map[string]string{"invoice.project_id": "Choose an active project."})
 	}
 	return InvoiceValues{ProjectID: f.ProjectID, Customer: f.Customer, Email: f.Email, AmountCents: cents,
@@ -137,7 +142,7 @@ func (a *App) checkInvoice(ctx context.Context, f InvoiceFields) (InvoiceValues,
 }
 
 func (a *App) doCreateInvoice(ctx context.Context, in NewInvoice) (int64, error) {
-	v, err := a.checkInvoice(ctx, in.Invoice)
+	v, err := a.checkInvoice(ctx, 0, in.Invoice)
 	if err != nil {
 		return 0, err
 	}
@@ -152,7 +157,7 @@ func (a *App) doCreateInvoice(ctx context.Context, in NewInvoice) (int64, error)
 }
 
 func (a *App) doEditInvoice(ctx context.Context, in EditInvoice) (int64, error) {
-	v, err := a.checkInvoice(ctx, in.Invoice)
+	v, err := a.checkInvoice(ctx, in.ID, in.Invoice)
 	if err != nil {
 		return 0, err
 	}

@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"embed"
 	"errors"
+	"io"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -40,10 +41,14 @@ type App struct {
 	keys      *keyring.Ring
 	reg       *actions.Registry
 	srv       *server.Server
+	handler   http.Handler  // srv, and what the demo adds around it
 	files     *static.Files // formwork's assets: htmx and form styles
 	own       *static.Files // the demo's own assets
 	act       appActions
 	dummyHash []byte
+	// known holds the patterns of every route, to tell an unknown path
+	// (404) from a known one asked with the wrong method (405).
+	known *http.ServeMux
 }
 
 //go:embed assets
@@ -56,6 +61,9 @@ func assetsFS() fs.FS {
 	}
 	return sub
 }
+
+// errNoPage is the 404 of an address that shows nothing.
+var errNoPage = actions.Errorf(actions.KindNotFound, "There is no page at this address.")
 
 var moneyPattern = regexp.MustCompile(`^\s*\d{1,3}(,?\d{3})*(\.\d{1,2})?\s*$`)
 
@@ -105,7 +113,7 @@ func New(cfg Config) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &App{cfg: cfg, store: store, keys: keys, reg: reg, files: files, own: own, dummyHash: dummy}
+	a := &App{cfg: cfg, store: store, keys: keys, reg: reg, files: files, own: own, dummyHash: dummy, known: http.NewServeMux()}
 	a.act = a.newActions()
 	if err := reg.Register(a.act.login, a.act.logout, a.act.createInvoice, a.act.editInvoice,
 		a.act.addComment, a.act.archive, a.act.saveProfile, a.act.addEntry); err != nil {
@@ -117,30 +125,84 @@ func New(cfg Config) (*App, error) {
 		Dev:          cfg.Dev,
 		Authenticate: a.authenticate,
 		LoginPath:    "/login",
+		ErrorPage:    a.errorPage,
 	})
 	if err != nil {
 		return nil, err
 	}
 	a.routes()
+	a.handler = markRefusedForms(a.srv)
 	return a, nil
 }
 
 // Handler returns the app's HTTP handler.
-func (a *App) Handler() http.Handler { return a.srv }
+func (a *App) Handler() http.Handler { return a.handler }
 
 // Registry returns the app's actions, for manifests and tests.
 func (a *App) Registry() *actions.Registry { return a.reg }
 
 func (a *App) routes() {
-	a.srv.Page("/login", a.loginPage)
-	a.srv.Page("/{$}", a.dashboardPage)
-	a.srv.Page("/invoices/new", a.newInvoicePage)
-	a.srv.Page("/invoices/{id}", a.invoicePage)
-	a.srv.Page("/profile", a.profilePage)
-	a.srv.Page("/changelog", a.changelogPage)
-	a.srv.Handle("GET /static/", a.files)
-	a.srv.Handle("GET /assets/", a.own)
-	a.srv.Handle("GET /healthz", http.HandlerFunc(a.healthz))
+	a.page("/login", a.loginPage)
+	a.page("/{$}", a.dashboardPage)
+	a.page("/invoices/new", a.newInvoicePage)
+	a.page("/invoices/{id}", a.invoicePage)
+	a.page("/profile", a.profilePage)
+	a.page("/changelog", a.changelogPage)
+	a.handle("GET /static/", a.files)
+	a.handle("GET /assets/", a.own)
+	// Pages link the icon; this is for what asks the conventional path.
+	a.handle("GET /favicon.ico", http.RedirectHandler(a.own.URL("favicon.svg"), http.StatusMovedPermanently))
+	a.handle("GET /healthz", http.HandlerFunc(a.healthz))
+	a.known.Handle("POST "+server.ActionsPath+"{id}", http.NotFoundHandler()) // the server's own route
+	a.srv.Handle("/", a.unknownPath())
+}
+
+// page registers a page, which answers GET and POST.
+func (a *App) page(path string, render server.PageFunc) {
+	a.srv.Page(path, render)
+	a.known.Handle("GET "+path, http.NotFoundHandler())
+	a.known.Handle("POST "+path, http.NotFoundHandler())
+}
+
+// handle registers a route handler for pattern, which names its method.
+func (a *App) handle(pattern string, h http.Handler) {
+	a.srv.Handle(pattern, h)
+	a.known.Handle(pattern, http.NotFoundHandler())
+}
+
+// unknownPath answers what no route matched, whatever the method: the
+// styled 404 page for a path the app does not serve, and 405 with Allow for
+// a path it serves with other methods (the catch-all "/" takes every method,
+// so the server's own mux no longer answers those).
+func (a *App) unknownPath() http.Handler {
+	notFound := a.srv.PageHandler(func(http.ResponseWriter, *http.Request, *actions.Result) (templ.Component, error) {
+		return nil, errNoPage
+	})
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if a.knownPath(r) {
+			h, _ := a.known.Handler(r) // ServeMux's 405, with Allow
+			h.ServeHTTP(w, r)
+			return
+		}
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			r = r.Clone(r.Context())
+			r.Method = http.MethodGet // a page renders on GET; nothing runs
+		}
+		notFound.ServeHTTP(w, r)
+	})
+}
+
+// knownPath reports whether some route serves r's path, with any method:
+// the app's routes answer GET (and so HEAD) or POST, nothing else.
+func (a *App) knownPath(r *http.Request) bool {
+	probe := r.Clone(r.Context())
+	for _, m := range []string{http.MethodGet, http.MethodPost} {
+		probe.Method = m
+		if _, pattern := a.known.Handler(probe); pattern != "" {
+			return true
+		}
+	}
+	return false
 }
 
 func (a *App) healthz(w http.ResponseWriter, r *http.Request) {
@@ -159,16 +221,31 @@ type view struct {
 	act    *appActions
 	css    string
 	appCSS string
+	icon   string
 	htmx   string
+	fwJS   string // formwork.js: the busy state of submit buttons under htmx
 }
 
 func (a *App) view(r *http.Request, res *actions.Result) view {
+	return a.viewFor(r.Context(), res)
+}
+
+func (a *App) viewFor(ctx context.Context, res *actions.Result) view {
 	script := static.HTMX2
 	if a.cfg.HTMX == "4" {
 		script = static.HTMX4
 	}
-	return view{User: userFrom(r.Context()), Res: res, act: &a.act, css: a.files.URL(static.CSS),
-		appCSS: a.own.URL("app.css"), htmx: a.files.URL(script)}
+	return view{User: userFrom(ctx), Res: res, act: &a.act, css: a.files.URL(static.CSS),
+		appCSS: a.own.URL("app.css"), icon: a.own.URL("favicon.svg"), htmx: a.files.URL(script), fwJS: a.files.URL(static.JS)}
+}
+
+// errorPage is the page of a request that failed outside a page's form,
+// such as a 404, in the site's layout. The error page has no request; the
+// signed-in user comes from the context it renders in.
+func (a *App) errorPage(e server.ErrorInfo) templ.Component {
+	return templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
+		return errorPage(a.viewFor(ctx, nil), e).Render(ctx, w)
+	})
 }
 
 func (a *App) signedIn(r *http.Request) (*User, error) {
@@ -180,6 +257,10 @@ func (a *App) signedIn(r *http.Request) (*User, error) {
 }
 
 func (a *App) loginPage(w http.ResponseWriter, r *http.Request, res *actions.Result) (templ.Component, error) {
+	if signInAgain(w, r) && res == nil {
+		// In the page's one message slot, as a flash would be.
+		res = &actions.Result{Status: actions.StatusOK, Message: "Sign in again to continue."}
+	}
 	return loginPage(a.view(r, res), r.URL.Query().Get("next")), nil
 }
 
@@ -215,11 +296,11 @@ func (a *App) invoicePage(w http.ResponseWriter, r *http.Request, res *actions.R
 	}
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
-		return nil, actions.ErrNotFound
+		return nil, errNoPage
 	}
 	inv, err := a.store.Invoice(r.Context(), id)
 	if isNoRows(err) {
-		return nil, actions.ErrNotFound
+		return nil, actions.Errorf(actions.KindNotFound, "There is no invoice %s.", Invoice{ID: id}.Number())
 	}
 	if err != nil {
 		return nil, err

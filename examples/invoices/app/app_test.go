@@ -194,7 +194,7 @@ func TestHealthzAndManifest(t *testing.T) {
 	for _, e := range d.app.Registry().Manifest() {
 		got = append(got, e.Name+" "+e.Policy)
 	}
-	want := "auth.login public,auth.logout signed-in,invoice.create signed-in,invoice.edit signed-in,invoice.comment signed-in," +
+	want := "auth.login public,auth.logout public,invoice.create signed-in,invoice.edit signed-in,invoice.comment signed-in," +
 		"project.archive signed-in,profile.save signed-in,changelog.add role:admin"
 	if strings.Join(got, ",") != want {
 		t.Fatalf("manifest changed:\n got %s\nwant %s", strings.Join(got, ","), want)
@@ -246,4 +246,291 @@ func TestNewInvoiceSentTwice(t *testing.T) {
 	if n != 1 {
 		t.Fatalf("%d invoices created", n)
 	}
+}
+func TestDashboardCounts(t *testing.T) {
+	d := newDemo(t, false)
+	cookie, _ := d.login(t, app.MemberEmail, app.MemberPassword)
+	_, page := d.get(t, "/", cookie)
+	// The seed gives Data migration one invoice and the other projects two.
+	for _, want := range []string{"1 invoice ·", "2 invoices ·"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the dashboard does not say %q", want)
+		}
+	}
+	if strings.Contains(page, "1 invoices") {
+		t.Error(`the dashboard says "1 invoices"`)
+	}
+}
+
+// Every page links the demo's icon, and the conventional /favicon.ico leads
+// to it: no page load asks for an icon that is not there.
+func TestFavicon(t *testing.T) {
+	d := newDemo(t, false)
+	admin, _ := d.login(t, app.AdminEmail, app.AdminPassword)
+	link := regexp.MustCompile(`<link rel="icon" href="(/assets/favicon\.[0-9a-f]+\.svg)" type="image/svg\+xml">`)
+	var icon string
+	for _, path := range []string{"/login", "/", "/invoices/new", "/invoices/1", "/profile", "/changelog"} {
+		_, page := d.get(t, path, admin)
+		m := link.FindStringSubmatch(page)
+		if m == nil {
+			t.Fatalf("GET %s links no icon", path)
+		}
+		icon = m[1]
+	}
+	resp, body := d.get(t, icon, "")
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "image/svg+xml" || !strings.HasPrefix(body, "<svg") {
+		t.Fatalf("GET %s: %d %s %.20q", icon, resp.StatusCode, resp.Header.Get("Content-Type"), body)
+	}
+	if resp, _ := d.get(t, "/favicon.ico", ""); resp.StatusCode != http.StatusMovedPermanently || resp.Header.Get("Location") != icon {
+		t.Fatalf("GET /favicon.ico: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+}
+
+func (d *demo) do(t *testing.T, method, path, cookie string) (*http.Response, string) {
+	t.Helper()
+	req, _ := http.NewRequestWithContext(t.Context(), method, d.ts.URL+path, nil)
+	if cookie != "" {
+		req.Header.Set("Cookie", cookie)
+	}
+	resp, err := d.client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, string(b)
+}
+
+// A record that does not exist and an address that shows nothing get the
+// styled 404 page, in the site's layout: the nav for the signed-in, and
+// words that say what is missing.
+func TestNotFoundPage(t *testing.T) {
+	d := newDemo(t, false)
+	admin, _ := d.login(t, app.AdminEmail, app.AdminPassword)
+	for _, tc := range []struct {
+		name, method, path, cookie string
+		want                       []string
+	}{
+		{"no such invoice", "GET", "/invoices/9999", admin, []string{"There is no invoice INV-9999.", `href="/profile"`, "Log out"}},
+		{"not an invoice number", "GET", "/invoices/abc", admin, []string{"There is no page at this address.", "Log out"}},
+		{"unknown path", "GET", "/no/such/page", admin, []string{"There is no page at this address.", `href="/profile"`, "Log out"}},
+		{"unknown path, signed out", "GET", "/no/such/page", "", []string{"There is no page at this address."}},
+		{"unknown path, POST", "POST", "/no/such/page", admin, []string{"There is no page at this address."}},
+		{"unknown path, DELETE", "DELETE", "/no/such/page", admin, []string{"There is no page at this address."}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			resp, page := d.do(t, tc.method, tc.path, tc.cookie)
+			if resp.StatusCode != http.StatusNotFound {
+				t.Fatalf("%s %s: %d", tc.method, tc.path, resp.StatusCode)
+			}
+			for _, want := range append(tc.want, "<title>Page not found · Invoices</title>", `href="/assets/app.`) {
+				if !strings.Contains(page, want) {
+					t.Errorf("%s %s: the page lacks %q", tc.method, tc.path, want)
+				}
+			}
+		})
+	}
+}
+
+// The catch-all route for unknown paths leaves a known path asked with the
+// wrong method its 405 and Allow.
+func TestMethodNotAllowed(t *testing.T) {
+	d := newDemo(t, false)
+	admin, _ := d.login(t, app.AdminEmail, app.AdminPassword)
+	for _, tc := range []struct{ method, path, allow string }{
+		{"DELETE", "/invoices/1", "GET, HEAD, POST"},
+		{"PUT", "/profile", "GET, HEAD, POST"},
+		{"DELETE", "/", "GET, HEAD, POST"},
+		{"POST", "/healthz", "GET, HEAD"},
+		{"POST", "/favicon.ico", "GET, HEAD"},
+		{"GET", "/_actions/abc", "POST"},
+	} {
+		resp, _ := d.do(t, tc.method, tc.path, admin)
+		if resp.StatusCode != http.StatusMethodNotAllowed || resp.Header.Get("Allow") != tc.allow {
+			t.Errorf("%s %s: %d, Allow %q; want 405, Allow %q", tc.method, tc.path, resp.StatusCode, resp.Header.Get("Allow"), tc.allow)
+		}
+	}
+}
+
+// The header's Log out posts to the login page, so it works on an error
+// page too, whose own address runs nothing.
+func TestLogoutFromNotFoundPage(t *testing.T) {
+	d := newDemo(t, false)
+	admin, _ := d.login(t, app.AdminEmail, app.AdminPassword)
+	_, page := d.get(t, "/no/such/page", admin)
+	if !strings.Contains(page, `action="/login"`) {
+		t.Fatal("the Log out form does not post to /login")
+	}
+	h, _ := d.app.Registry().ByName("auth.logout")
+	resp := d.post(t, "/login", admin, url.Values{"_action": {h.ID()}})
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/login" {
+		t.Fatalf("log out: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+}
+
+// An invoice of an archived project keeps its project in the edit form and
+// can be saved there; no invoice moves into an archived project, and no new
+// one is filed under it.
+func TestArchivedProjectInvoice(t *testing.T) {
+	d := newDemo(t, false)
+	admin, _ := d.login(t, app.AdminEmail, app.AdminPassword)
+	seal := func(name string, bound url.Values) url.Values {
+		h, _ := d.app.Registry().ByName(name)
+		if bound == nil {
+			once, _ := h.OnceToken() // "" for an action that is not Once
+			return url.Values{"_action": {h.ID()}, "_once": {once}}
+		}
+		sealed, err := h.Seal(bound)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return url.Values{"_action": {h.ID()}, "_bound": {sealed}}
+	}
+	// Invoices 1 and 2 belong to project 1, invoice 3 to project 2.
+	if resp := d.post(t, "/", admin, seal("project.archive", url.Values{"project_id": {"1"}})); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("archive: %d", resp.StatusCode)
+	}
+	_, page := d.get(t, "/invoices/1", admin)
+	if !regexp.MustCompile(`<option value="1" selected[^>]*>Website redesign \(archived\)</option>`).MatchString(page) {
+		t.Fatal("the edit form does not keep the archived project")
+	}
+	fields := func(form url.Values, project string) url.Values {
+		form.Set("invoice.project_id", project)
+		form.Set("invoice.customer", "Acme Corp")
+		form.Set("invoice.email", "billing@acme.example")
+		form.Set("invoice.amount", "4,200.00")
+		form.Set("invoice.due", "2027-01-15")
+		return form
+	}
+	project := func(id int) (p int64) {
+		d.db.QueryRow(`SELECT project_id FROM invoices WHERE id = ?`, id).Scan(&p)
+		return p
+	}
+	for _, tc := range []struct {
+		name, path string
+		form       url.Values
+		status     int
+	}{
+		{"save in its archived project", "/invoices/1", fields(seal("invoice.edit", url.Values{"id": {"1"}}), "1"), http.StatusSeeOther},
+		{"move into an archived project", "/invoices/3", fields(seal("invoice.edit", url.Values{"id": {"3"}}), "1"), http.StatusUnprocessableEntity},
+		{"create in an archived project", "/invoices/new", fields(seal("invoice.create", nil), "1"), http.StatusUnprocessableEntity},
+	} {
+		if resp := d.post(t, tc.path, admin, tc.form); resp.StatusCode != tc.status {
+			t.Errorf("%s: %d, want %d", tc.name, resp.StatusCode, tc.status)
+		}
+	}
+	if project(1) != 1 || project(3) != 2 {
+		t.Errorf("invoice 1 is under project %d, invoice 3 under %d", project(1), project(3))
+	}
+	var n int
+	d.db.QueryRow(`SELECT COUNT(*) FROM invoices`).Scan(&n)
+	if n != 5 {
+		t.Errorf("%d invoices, want the 5 seeded", n)
+	}
+}
+
+// After signing out, the login page says so, once.
+func TestSignedOutMessage(t *testing.T) {
+	d := newDemo(t, false)
+	admin, _ := d.login(t, app.AdminEmail, app.AdminPassword)
+	h, _ := d.app.Registry().ByName("auth.logout")
+	resp := d.post(t, "/", admin, url.Values{"_action": {h.ID()}})
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/login" {
+		t.Fatalf("log out: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	var cookies []string
+	for _, c := range resp.Cookies() {
+		if c.MaxAge >= 0 {
+			cookies = append(cookies, c.Name+"="+c.Value)
+		}
+	}
+	if _, page := d.get(t, "/login", strings.Join(cookies, "; ")); !strings.Contains(page, "You are signed out.") {
+		t.Fatal("the login page does not say the user is signed out")
+	}
+	if _, page := d.get(t, "/login", ""); strings.Contains(page, "You are signed out.") {
+		t.Fatal("the login page says so without the flash")
+	}
+}
+
+// A form submitted after its session ended sends the user to sign in, and
+// the login page says why; a signed-out visit to a page, and signing out,
+// send the user there without those words.
+func TestSignInAgain(t *testing.T) {
+	d := newDemo(t, false)
+	const again = "Sign in again to continue."
+	comment, _ := d.app.Registry().ByName("invoice.comment")
+	sealed, _ := comment.Seal(url.Values{"invoice_id": {"1"}})
+	once, _ := comment.OnceToken()
+	form := url.Values{"_action": {comment.ID()}, "_bound": {sealed}, "_once": {once}, "body": {"Written before the session ended."}}
+	mark := func(resp *http.Response) string {
+		for _, c := range resp.Cookies() {
+			if c.Name == "signin_again" && c.MaxAge > 0 {
+				return c.Name + "=" + c.Value
+			}
+		}
+		return ""
+	}
+	loginPage := func(location, cookie string) string {
+		t.Helper()
+		resp, page := d.get(t, location, cookie)
+		if resp.StatusCode != 200 {
+			t.Fatalf("GET %s: %d", location, resp.StatusCode)
+		}
+		return page
+	}
+
+	t.Run("stale form", func(t *testing.T) {
+		resp := d.post(t, "/invoices/1", "", form) // the session cookie is gone
+		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/login?next=%2Finvoices%2F1" || mark(resp) == "" {
+			t.Fatalf("stale form: %d to %q, mark %q", resp.StatusCode, resp.Header.Get("Location"), mark(resp))
+		}
+		login, page := d.get(t, resp.Header.Get("Location"), mark(resp))
+		if !strings.Contains(page, again) {
+			t.Fatal("the login page does not say to sign in again")
+		}
+		cleared := false
+		for _, c := range login.Cookies() {
+			cleared = cleared || c.Name == "signin_again" && c.MaxAge < 0
+		}
+		if !cleared {
+			t.Fatal("the login page does not clear the mark: it would say so again")
+		}
+	})
+	t.Run("stale form, htmx", func(t *testing.T) {
+		req, _ := http.NewRequestWithContext(t.Context(), "POST", d.ts.URL+"/invoices/1", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("HX-Request", "true")
+		req.Header.Set("HX-Current-URL", d.ts.URL+"/invoices/1")
+		resp, err := d.client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if to := resp.Header.Get("HX-Redirect"); to != "/login?next=%2Finvoices%2F1" || mark(resp) == "" {
+			t.Fatalf("stale htmx form: %d, HX-Redirect %q, mark %q", resp.StatusCode, to, mark(resp))
+		}
+	})
+	t.Run("signed-out visit", func(t *testing.T) {
+		resp, _ := d.get(t, "/invoices/1", "")
+		if resp.StatusCode != http.StatusSeeOther || mark(resp) != "" {
+			t.Fatalf("signed-out visit: %d, mark %q", resp.StatusCode, mark(resp))
+		}
+		if page := loginPage(resp.Header.Get("Location"), ""); strings.Contains(page, again) {
+			t.Fatal("the login page says to sign in again after a signed-out visit")
+		}
+	})
+	t.Run("stale sign-out", func(t *testing.T) {
+		logout, _ := d.app.Registry().ByName("auth.logout")
+		resp := d.post(t, "/invoices/1", "", url.Values{"_action": {logout.ID()}})
+		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/login" || mark(resp) != "" {
+			t.Fatalf("stale sign-out: %d to %q, mark %q", resp.StatusCode, resp.Header.Get("Location"), mark(resp))
+		}
+	})
+	t.Run("sign out", func(t *testing.T) {
+		admin, _ := d.login(t, app.AdminEmail, app.AdminPassword)
+		logout, _ := d.app.Registry().ByName("auth.logout")
+		if resp := d.post(t, "/", admin, url.Values{"_action": {logout.ID()}}); resp.StatusCode != http.StatusSeeOther || mark(resp) != "" {
+			t.Fatalf("sign out: %d, mark %q", resp.StatusCode, mark(resp))
+		}
+	})
 }

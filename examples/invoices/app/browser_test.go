@@ -3,11 +3,15 @@ package app_test
 import (
 	"context"
 	"fmt"
+	"math"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -73,6 +77,15 @@ func TestBrowser(t *testing.T) {
 			b.walkThrough()
 		})
 	}
+	t.Run("layout", func(t *testing.T) {
+		tab, cancel := chromedp.NewContext(bctx)
+		defer cancel()
+		if err := chromedp.Run(tab, network.ClearBrowserCookies()); err != nil {
+			t.Fatal(err)
+		}
+		b := &browser{t: t, ctx: tab, mode: "htmx2", base: startApp(t, "2")}
+		b.layout()
+	})
 }
 
 // startApp serves a fresh demo on a real SQLite file over loopback. POSTs
@@ -226,10 +239,13 @@ func (b *browser) submit(form, want string, how outcome) {
 		// The server's checks are under test, not the browser's: skip the
 		// constraint validation that the views' attributes give the form.
 		f.noValidate = true;
+		// Pending: the pending words show, and the submit button is
+		// disabled and busy while it keeps its accessible name.
 		new MutationObserver(() => {
-			const p = f.querySelector(".fw-pending");
-			if (f.classList.contains("htmx-request") && p && getComputedStyle(p).display !== "none") window.__pending = true;
-		}).observe(f, {attributes: true, attributeFilter: ["class"]});
+			const p = f.querySelector(".fw-pending"), s = f.querySelector("button[type=submit]");
+			if (f.classList.contains("htmx-request") && p && getComputedStyle(p).display !== "none" &&
+				s.disabled && s.getAttribute("aria-busy") === "true" && s.querySelector(".fw-label").textContent.trim() !== "") window.__pending = true;
+		}).observe(f, {attributes: true, subtree: true, attributeFilter: ["class", "disabled", "aria-busy"]});
 		return true;
 	})()`, new(bool))
 	b.run(chromedp.Click(form+` button[type="submit"]`, chromedp.ByQuery))
@@ -346,6 +362,17 @@ func (b *browser) walkThrough() {
 		b.fail("the archived project is still listed")
 	}
 
+	// An invoice of the archived project keeps it, and saves: the browser's
+	// own validation does not block the form.
+	b.open("/invoices/6")
+	var selected string
+	b.eval(`(() => { const s = document.querySelector(`+jsString(edit+` [name="invoice.project_id"]`)+`); return s.options[s.selectedIndex].text; })()`, &selected)
+	b.eval(`document.querySelector(`+jsString(edit)+`).checkValidity()`, &valid)
+	if selected != "Mobile app (archived)" || !valid {
+		b.fail("the edit form of an archived project's invoice shows %q, valid %v", selected, valid)
+	}
+	b.submit(edit, "Invoice saved.", inPlace)
+
 	// Profile.
 	profile := `form:has([name="new_password"])`
 	b.open("/profile")
@@ -368,10 +395,130 @@ func (b *browser) walkThrough() {
 	b.fill(entry, map[string]string{"title": "Browser tested"})
 	b.submit(entry, "Entry published.", inPlace)
 
+	// A form from a session that has ended sends the user to sign in, and
+	// says why; a signed-out visit does not say so, and signing in goes
+	// back to the page.
+	b.open("/invoices/6")
+	b.run(network.DeleteCookies("session").WithURL(b.base))
+	b.fill(comment, map[string]string{"body": "Written after the session ended."})
+	b.submit(comment, "Sign in again to continue.", reload)
+	if b.path() != "/login" {
+		b.fail("a stale form led to %s", b.path())
+	}
+	b.open("/profile")
+	if b.path() != "/login" || strings.Contains(b.text("main"), "Sign in again") {
+		b.fail("a signed-out visit to /profile: %s, %q", b.path(), b.text("main"))
+	}
+	b.fill(login, map[string]string{"email": app.AdminEmail, "password": app.AdminPassword})
+	b.submit(login, "New password", reload)
+	if b.path() != "/profile" {
+		b.fail("after signing in again the path is %s", b.path())
+	}
+
 	// Log out.
 	logout := `header form`
-	b.submit(logout, "Sign in", reload)
+	b.submit(logout, "You are signed out.", reload)
 	if b.path() != "/login" {
 		b.fail("after logout the path is %s", b.path())
+	}
+	// The message is a flash: it shows once.
+	b.open("/login")
+	if strings.Contains(b.text("main"), "You are signed out.") {
+		b.fail("the sign-out message shows again on the next visit")
+	}
+}
+
+// signIn signs in as the admin through the login form.
+func (b *browser) signIn() {
+	b.t.Helper()
+	login := `form:has([name="password"])`
+	b.open("/login")
+	b.fill(login, map[string]string{"email": app.AdminEmail, "password": app.AdminPassword})
+	b.submit(login, "Projects", reload)
+}
+
+// phonePages are the pages a phone must show without scrolling sideways.
+var phonePages = []string{"/login", "/", "/invoices/1", "/invoices/new", "/profile", "/changelog"}
+
+// missingPages answer 404 with the styled page.
+var missingPages = []string{"/invoices/9999", "/no/such/page"}
+
+// layout checks how the pages look: the amounts line up, and at a phone's
+// width (375 CSS pixels) no page scrolls sideways. No request of any page
+// fails along the way, the favicon that Chromium asks for included.
+func (b *browser) layout() {
+	defer b.noFailedRequests(missingPages...)()
+	b.signIn()
+	b.amountsAlign()
+	for _, path := range missingPages {
+		b.open(path)
+		if !strings.Contains(b.text("main h1"), "Page not found") || b.text("header nav") == "" {
+			b.fail("%s is not the styled 404 page with the site's nav", path)
+		}
+	}
+	b.run(emulation.SetDeviceMetricsOverride(375, 800, 2, true))
+	var wide []string
+	for _, path := range append(phonePages, missingPages...) {
+		b.open(path)
+		var width int
+		b.eval(`document.documentElement.scrollWidth`, &width)
+		if width > 375 {
+			wide = append(wide, fmt.Sprintf("%s is %d px wide", path, width))
+		}
+	}
+	if len(wide) > 0 {
+		b.fail("at 375 px the page scrolls sideways: %s", strings.Join(wide, ", "))
+	}
+}
+
+// amountsAlign checks that the dashboard's amounts are right-aligned, and
+// their header with them: the right edges of their text line up.
+func (b *browser) amountsAlign() {
+	b.t.Helper()
+	b.open("/")
+	var edges []float64
+	b.eval(`(() => {
+		const col = [...document.querySelectorAll("thead th")].findIndex(th => th.textContent === "Amount");
+		const cells = [...document.querySelectorAll("tr")].map(tr => tr.children[col]);
+		return cells.map(c => {
+			const r = document.createRange();
+			r.selectNodeContents(c);
+			return r.getBoundingClientRect().right;
+		});
+	})()`, &edges)
+	if len(edges) < 2 {
+		b.fail("no Amount column: %v", edges)
+	}
+	for i, e := range edges[1:] {
+		if math.Abs(e-edges[0]) > 0.5 {
+			b.fail("row %d's amount ends at %.1f px, its header at %.1f px", i+1, e, edges[0])
+		}
+	}
+}
+
+// noFailedRequests watches the tab's responses until the function it
+// returns is called, which reports those with a status of 400 or more,
+// except the 404s of the expected paths.
+func (b *browser) noFailedRequests(expected ...string) func() {
+	var mu sync.Mutex
+	var failed []string
+	chromedp.ListenTarget(b.ctx, func(ev any) {
+		e, ok := ev.(*network.EventResponseReceived)
+		if !ok || e.Response.Status < 400 {
+			return
+		}
+		if u, err := url.Parse(e.Response.URL); err == nil && e.Response.Status == 404 && slices.Contains(expected, u.Path) {
+			return
+		}
+		mu.Lock()
+		failed = append(failed, fmt.Sprintf("%d %s", e.Response.Status, e.Response.URL))
+		mu.Unlock()
+	})
+	return func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if len(failed) > 0 {
+			b.t.Errorf("failed requests: %s", strings.Join(failed, ", "))
+		}
 	}
 }

@@ -34,10 +34,14 @@ func (s *Store) Projects(ctx context.Context) ([]Project, error) {
 	return out, rows.Err()
 }
 
-// activeProject reports whether the project exists and is not archived.
-func (s *Store) activeProject(ctx context.Context, id int64) (bool, error) {
+// projectOpenTo reports whether invoice invoiceID (0 for a new one) may be
+// filed under project id: the project exists and is not archived, or it
+// is the project that invoice belongs to already. An invoice of an
+// archived project stays there; none moves into one.
+func (s *Store) projectOpenTo(ctx context.Context, id, invoiceID int64) (bool, error) {
 	var n int
-	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM projects WHERE id = ? AND archived_at IS NULL`, id).Scan(&n)
+	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM projects p WHERE p.id = ?
+		AND (p.archived_at IS NULL OR EXISTS (SELECT 1 FROM invoices i WHERE i.id = ? AND i.project_id = p.id))`, id, invoiceID).Scan(&n)
 	return n == 1, err
 }
 

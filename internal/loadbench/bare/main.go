@@ -13,6 +13,9 @@ import (
 	"os"
 )
 
+// flash stands for the demo's sealed flash cookie, at its length.
+const flash = "GZJ3lV0x2d9kqTn0Rr8yq1Vd7m2cQ6vZbXhN4sLpYtWfKeA5uEo0iCgH3jMaDwB"
+
 func main() {
 	addr := flag.String("addr", "127.0.0.1:8091", "address")
 	bodyFile := flag.String("body", "", "file with the response body")
@@ -45,6 +48,8 @@ func main() {
 		w.Header().Set("Cache-Control", "no-store")
 		w.Header().Set("Vary", "HX-Request, Accept")
 		http.SetCookie(w, &http.Cookie{Name: "session", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+		// The demo's "You are signed out." flash: a sealed value of this length.
+		http.SetCookie(w, &http.Cookie{Name: "fw_flash", Value: flash, Path: "/", MaxAge: 60, HttpOnly: true, SameSite: http.SameSiteLaxMode})
 		w.Header().Set("Location", "/login")
 		w.Header().Set("Content-Length", "0")
 		w.WriteHeader(http.StatusSeeOther)
