@@ -640,3 +640,30 @@ func TestTooLargeShowsOnTheSendingForm(t *testing.T) {
 		}
 	}
 }
+
+// A page that needs a principal sends a browser, or htmx, to sign in
+// whatever the method; a JSON caller gets 401.
+func TestPageNeedsSignIn(t *testing.T) {
+	a := newApp(t, false)
+	a.srv.Page("/private", func(w http.ResponseWriter, r *http.Request, res *actions.Result) (templ.Component, error) {
+		if actions.PrincipalFrom(r.Context()) == nil {
+			return nil, actions.ErrUnauthenticated
+		}
+		return templ.Raw("private"), nil
+	})
+	for name, tc := range map[string]struct {
+		c      call
+		status int
+		header string
+	}{
+		"browser GET":  {call{method: "GET", path: "/private"}, 303, "Location"},
+		"browser POST": {call{path: "/private", body: strings.NewReader("_action=nope")}, 303, "Location"},
+		"htmx GET":     {call{method: "GET", path: "/private", caller: server.CallerHTMX}, 200, "HX-Redirect"},
+		"JSON GET":     {call{method: "GET", path: "/private", caller: server.CallerJSON}, 401, ""},
+	} {
+		resp, _ := a.do(t, tc.c)
+		if resp.StatusCode != tc.status || (tc.header != "" && !strings.HasPrefix(resp.Header.Get(tc.header), "/login")) {
+			t.Errorf("%s: %d %v", name, resp.StatusCode, resp.Header)
+		}
+	}
+}
