@@ -11,12 +11,17 @@
 //   - a plain browser gets a 303 after success (with the action's message
 //     as a one-time flash), or the whole page with the errors shown;
 //   - htmx (the HX-Request header) gets the form's fragment, cut from the
-//     same render, or HX-Location / HX-Redirect after success; when the
-//     fragment is no longer on the page (an out-of-date form), it gets the
-//     whole page with HX-Retarget: body;
+//     same render, with the page's views.Notice replaced out of band, or
+//     HX-Location / HX-Redirect after success; a form from an older deploy
+//     gets the whole page with HX-Retarget: body;
 //   - a JSON client (Accept prefers application/json) gets the Result as JSON.
 //
 // Callers that are not a page post to /_actions/{id}.
+//
+// Nothing happens silently: when no form on the page shows a result (the
+// form is gone: the row it archived, a form this user no longer sees), the
+// page renders again with the result in its views.Notice, the one message
+// slot; under htmx an error then keeps the form as the user left it.
 //
 // A GET of a page answers HTML to every caller (JSON belongs to route
 // handlers):

@@ -24,48 +24,78 @@ func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, page PageFun
 		s.fail(w, r, err)
 		return
 	}
-	ctx := views.WithPath(r.Context(), requestPath(r))
-	buf := getBuffer()
-	defer putBuffer(buf)
 	h := w.Header()
 	h["Content-Type"] = headerHTML
 	if len(h["Vary"]) == 0 {
 		h["Vary"] = headerVaryHX // a GET; an action's response says more already
 	}
-	if CallerOf(r) == CallerHTMX {
-		if err := renderFragment(ctx, r, res, c, buf); err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		if buf.Len() == 0 && r.Method == http.MethodPost {
-			// The form is not on the page as it is now (an out-of-date
-			// form): send the whole page to replace the body. A GET gets
-			// the whole page as it asked, for hx-select to pick from.
-			h.Set("HX-Retarget", "body")
-			h.Set("HX-Reswap", "innerHTML")
-		}
-	}
-	if buf.Len() == 0 {
-		if err := c.Render(ctx, buf); err != nil {
-			s.fail(w, r, err)
-			return
-		}
+	buf := getBuffer()
+	defer putBuffer(buf)
+	if err := renderResultPage(w, r, res, c, buf); err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	writeBuffered(w, status, buf)
 }
 
-// renderFragment renders the fragment that htmx swaps: its target, or the
-// form that submitted. It renders nothing when the page has no such
-// fragment.
-func renderFragment(ctx context.Context, r *http.Request, res *actions.Result, c templ.Component, buf *bytes.Buffer) error {
+// renderResultPage renders the page, or the fragments htmx swaps, with the
+// result. When no form on the page showed the result (its form is gone),
+// it renders again with the result in the page's views.Notice, so that
+// nothing happens silently.
+func renderResultPage(w http.ResponseWriter, r *http.Request, res *actions.Result, c templ.Component, buf *bytes.Buffer) error {
+	ctx, shown := views.TrackResult(views.WithPath(r.Context(), requestPath(r)))
+	target := fragmentTarget(w, r, res)
+	if err := renderTo(ctx, r, c, target, buf); err != nil {
+		return err
+	}
+	if res == nil || res.Action == "" || shown.Shown() {
+		return nil
+	}
+	buf.Reset()
+	if err := renderTo(views.WithResultUnshown(ctx), r, c, target, buf); err != nil {
+		return err
+	}
+	if target != "" && !res.OK() && !bytes.Contains(buf.Bytes(), []byte(`id="`+target+`"`)) {
+		// The form is not on the page now: keep it as the user left it,
+		// with what they typed, and say why in the Notice.
+		w.Header().Set("HX-Reswap", "none")
+	}
+	return nil
+}
+
+// fragmentTarget is the fragment an htmx caller swaps, or "" for the whole
+// page. A form from an older deploy, whose action is unknown here, gets
+// the whole page in place of the body.
+func fragmentTarget(w http.ResponseWriter, r *http.Request, res *actions.Result) string {
+	if CallerOf(r) != CallerHTMX {
+		return ""
+	}
+	if res != nil && res.Kind == actions.KindUnknownAction {
+		w.Header().Set("HX-Retarget", "body")
+		w.Header().Set("HX-Reswap", "innerHTML")
+		return ""
+	}
 	target := htmxTarget(r)
 	if target == "" && res != nil {
 		target = res.Form
 	}
+	return target
+}
+
+// renderTo renders c, or its target fragment; an action's response to
+// htmx also replaces the page's Notice out of band. A GET whose target the
+// page does not have renders the whole page, for hx-select to pick from.
+func renderTo(ctx context.Context, r *http.Request, c templ.Component, target string, buf *bytes.Buffer) error {
 	if target == "" {
-		return nil
+		return c.Render(ctx, buf)
 	}
-	return templ.RenderFragments(ctx, buf, c, target)
+	if r.Method == http.MethodPost {
+		return templ.RenderFragments(views.WithOutOfBand(ctx), buf, c, target, views.NoticeID)
+	}
+	if err := templ.RenderFragments(ctx, buf, c, target); err != nil || buf.Len() > 0 {
+		return err
+	}
+	return c.Render(ctx, buf)
 }
 
 // writeBuffered writes a fully rendered body with its length, so that it

@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"net/textproto"
 	"net/url"
+	"regexp"
 	"runtime"
 	"strings"
 	"testing"
@@ -113,7 +114,7 @@ func TestSuccessWithoutRedirect(t *testing.T) {
 		}
 		// A forged flash shows nothing.
 		_, body = a.do(t, call{method: "GET", user: "ann", header: http.Header{"Cookie": {"fw_flash=SGFja2Vk"}}})
-		if strings.Contains(body, "fw-notice") {
+		if strings.Contains(body, "fw-notice-ok") {
 			t.Fatal("forged flash shown")
 		}
 	})
@@ -122,8 +123,11 @@ func TestSuccessWithoutRedirect(t *testing.T) {
 			a := newApp(t, false)
 			target := strings.Replace(target, "ID", a.save.ID(), 1)
 			resp, body := a.do(t, call{body: a.saveForm(url.Values{"title": {"hello"}}), user: "ann", caller: server.CallerHTMX, target: target})
-			if resp.StatusCode != 200 || !strings.HasPrefix(body, "<form ") || !strings.Contains(body, `id="`+views.DOMID(a.save, "")+`"`) ||
-				strings.Contains(body, "<html") || !strings.Contains(body, "Saved hello.") {
+			// The form's fragment, with its message, and the page's Notice
+			// emptied out of band: the last message is gone.
+			if resp.StatusCode != 200 || !strings.Contains(body, `<form id="`+views.DOMID(a.save, "")+`"`) ||
+				strings.Contains(body, "<html") || !strings.Contains(body, "Saved hello.") ||
+				!strings.Contains(body, `<div id="fw-notice" class="fw-notice-slot" hx-swap-oob="true" aria-live="polite"></div>`) {
 				t.Fatalf("got %d %s", resp.StatusCode, body)
 			}
 			if strings.Contains(body, `value="hello"`) {
@@ -664,6 +668,37 @@ func TestPageNeedsSignIn(t *testing.T) {
 		resp, _ := a.do(t, tc.c)
 		if resp.StatusCode != tc.status || (tc.header != "" && !strings.HasPrefix(resp.Header.Get(tc.header), "/login")) {
 			t.Errorf("%s: %d %v", name, resp.StatusCode, resp.Header)
+		}
+	}
+}
+
+// Never silent: when the form that was sent is not on the page any more,
+// its outcome shows in the page's Notice, for a browser and, out of band,
+// for htmx; an error keeps the form as the user left it (HX-Reswap: none).
+func TestOutcomeOfAFormThatIsGone(t *testing.T) {
+	a := newApp(t, false)
+	a.srv.Page("/gone", func(w http.ResponseWriter, r *http.Request, res *actions.Result) (templ.Component, error) {
+		return templ.Join(views.Notice(res), templ.Raw("<p>the row is gone</p>")), nil
+	})
+	form := a.archiveForm(a.sealed(t))
+	body, _ := io.ReadAll(form)
+	for name, tc := range map[string]struct {
+		user, says string
+		caller     server.Caller
+		status     int
+		reswap     string
+	}{
+		"forbidden, browser": {"ann", "You do not have permission", server.CallerBrowser, 403, ""},
+		"forbidden, htmx":    {"ann", "You do not have permission", server.CallerHTMX, 403, "none"},
+		"archived, htmx":     {"root", "Archived.", server.CallerHTMX, 200, ""},
+	} {
+		resp, page := a.do(t, call{path: "/gone", body: bytes.NewReader(body), user: tc.user, caller: tc.caller, target: views.DOMID(a.archive, "")})
+		notice := regexp.MustCompile(`(?s)<div id="fw-notice"[^>]*>(.*?)</div></div>`).FindStringSubmatch(page)
+		if resp.StatusCode != tc.status || notice == nil || !strings.Contains(notice[1], tc.says) || resp.Header.Get("HX-Reswap") != tc.reswap {
+			t.Errorf("%s: %d, HX-Reswap %q:\n%s", name, resp.StatusCode, resp.Header.Get("HX-Reswap"), page)
+		}
+		if tc.caller == server.CallerHTMX && !strings.Contains(page, `hx-swap-oob="true"`) {
+			t.Errorf("%s: the Notice is not out of band", name)
 		}
 	}
 }

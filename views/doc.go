@@ -20,6 +20,9 @@
 // the page once and cuts the form out of it for htmx. Put [HTMXConfig] in
 // the page head so that htmx 2 swaps the 422 that an invalid submit gets.
 //
+// [Notice] is the page's one message slot: the flash after a redirect,
+// and the outcome of a submit whose form is not on the page.
+//
 // [Check] and [CheckHTML] verify, in a test, that every field a page's forms
 // send decodes into the action's input.
 package views

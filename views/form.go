@@ -87,6 +87,7 @@ func Form(h actions.Handler, res *actions.Result, opts FormOptions) templ.Compon
 		}
 		if res.For(h.ID()) && (res.Form == "" || res.Form == st.domID) {
 			st.res = res
+			markShown(ctx)
 			if !res.OK() && res.Values != nil {
 				st.values = res.Values // what was sent; before decoding, the initial values stay
 			}

@@ -182,8 +182,6 @@ func TestWriteError(t *testing.T) {
 			views.FormOptions{Target: "projects", Bind: url.Values{"project_id": {"7"}}}), views.Input("reason", "Reason"))},
 		{"notice", views.Notice(succeeded(a.profile, "Saved."))},
 		{"notice error", views.Notice(&actions.Result{Status: actions.StatusFailed, Error: "Gone."})},
-		{"outcome", views.Outcome(a.archive, succeeded(a.archive, "Archived."))},
-		{"outcome error", views.Outcome(a.archive, failed(a.archive, actions.KindNotFound, "No such project.", ""))},
 		{"region", withForm(views.Region("projects"), templ.Raw("<ul></ul>"))},
 		{"htmx config", views.HTMXConfig()},
 	}

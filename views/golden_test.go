@@ -132,14 +132,13 @@ func TestGolden(t *testing.T) {
 		{name: "notice-success-no-message", c: views.Notice(succeeded(profile, ""))},
 		{name: "notice-form-gone", c: views.Notice(&actions.Result{ID: "stale", Status: actions.StatusFailed, Kind: actions.KindUnknownAction, Error: "This page is out of date. Reload it."})},
 		{name: "notice-form-error", c: views.Notice(failed(profile, actions.KindForbidden, "You may not do this.", ""))},
-
-		// Outcome
-		{name: "outcome-message", c: views.Outcome(archive, succeeded(archive, "Project archived."))},
-		{name: "outcome-error", c: views.Outcome(archive, failed(archive, actions.KindNotFound, "No such project.", ""))},
-		{name: "outcome-other-action", c: views.Outcome(archive, succeeded(profile, "Saved."))},
-		{name: "outcome-none", c: views.Outcome(archive, nil)},
-		{name: "outcome-internal-error", c: views.Outcome(archive, failed(archive, actions.KindInternal, "Something went wrong.", "d1g3st"))},
-		{name: "outcome-no-words", c: views.Outcome(archive, failed(archive, actions.KindInternal, "", "d1g3st"))},
+		{name: "notice-form-error-unshown", c: views.Notice(failed(profile, actions.KindForbidden, "You may not do this.", "")),
+			ctx: views.WithResultUnshown(context.Background())},
+		{name: "notice-form-message-unshown", c: views.Notice(succeeded(archive, "Project archived.")),
+			ctx: views.WithResultUnshown(context.Background())},
+		{name: "notice-internal-error-unshown", c: views.Notice(failed(archive, actions.KindInternal, "Something went wrong.", "d1g3st")),
+			ctx: views.WithResultUnshown(context.Background())},
+		{name: "notice-out-of-band", c: views.Notice(nil), ctx: views.WithOutOfBand(context.Background())},
 
 		// Region
 		{name: "region", ctx: page, c: withForm(views.Region("projects"),

@@ -9,7 +9,7 @@ import (
 
 // htmx2Config keeps htmx 2's defaults and adds the statuses whose body is a
 // form fragment: 422 (invalid input) and the errors a form shows in place.
-const htmx2Config = `{"responseHandling":[{"code":"204","swap":false},{"code":"[23]..","swap":true},{"code":"422","swap":true},{"code":"(400|403|409|413|500)","swap":true,"error":true},{"code":"[45]..","swap":false,"error":true},{"code":"...","swap":false}]}`
+const htmx2Config = `{"responseHandling":[{"code":"204","swap":false},{"code":"[23]..","swap":true},{"code":"422","swap":true},{"code":"(400|401|403|404|409|413|415|429|500)","swap":true,"error":true},{"code":"[45]..","swap":false,"error":true},{"code":"...","swap":false}]}`
 
 // htmxMeta is the HTMXConfig tag, escaped once.
 var htmxMeta = `<meta name="htmx-config" content="` + templ.EscapeString(htmx2Config) + `">`
