@@ -415,6 +415,23 @@ func (b *browser) walkThrough() {
 		b.fail("after signing in again the path is %s", b.path())
 	}
 
+	// Enter pressed twice in the new-invoice form, while the first request
+	// is held back, creates one invoice. Under htmx the form drops the
+	// second submit (hx-sync) and its button is disabled; Chromium with
+	// JavaScript off holds back a second submit of a page it is leaving
+	// itself, so two identical POSTs are sent over HTTP in
+	// TestNewInvoiceSentTwice, where the one-time token refuses the second.
+	b.open("/invoices/new")
+	b.fill(create, map[string]string{"invoice.project_id": "3", "invoice.customer": "Twice Corp",
+		"invoice.email": "ap@twice.example", "invoice.amount": "10.00", "invoice.due": "2027-02-01"})
+	b.run(chromedp.SendKeys(create+` [name="invoice.customer"]`, "\r\r", chromedp.ByQuery))
+	b.waitJS(`document.body && /Invoice INV-\d+ created\.|already submitted/.test(document.body.innerText)`, "the outcome of Enter pressed twice")
+	b.ready()
+	b.open("/")
+	if n := strings.Count(b.text("main"), "Twice Corp"); n != 1 {
+		b.fail("Enter pressed twice listed %d invoices of Twice Corp", n)
+	}
+
 	// Log out.
 	logout := `header form`
 	b.submit(logout, "You are signed out.", reload)
