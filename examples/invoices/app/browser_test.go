@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/fetch"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
@@ -270,6 +271,46 @@ func (b *browser) axe(state string) {
 	b.t.Error(msg.String())
 }
 
+// axePending submits the form under htmx with its request held back in the
+// browser, runs axe-core on the page in its pending state, then lets the
+// request go and waits for want.
+func (b *browser) axePending(form, want string) {
+	b.t.Helper()
+	ctx, cancel := context.WithCancel(b.ctx)
+	defer cancel()
+	held := make(chan fetch.RequestID, 1)
+	chromedp.ListenTarget(ctx, func(ev any) {
+		e, ok := ev.(*fetch.EventRequestPaused)
+		if !ok {
+			return
+		}
+		if e.Request.Method == http.MethodPost {
+			select {
+			case held <- e.RequestID:
+				return
+			default:
+			}
+		}
+		// Anything else goes on; actions must not run in the listener.
+		go chromedp.Run(b.ctx, fetch.ContinueRequest(e.RequestID))
+	})
+	b.run(fetch.Enable())
+	defer b.run(fetch.Disable())
+	b.eval(`document.querySelector(`+jsString(form)+`).noValidate = true`, new(bool))
+	b.run(chromedp.Click(form+` button[type="submit"]`, chromedp.ByQuery))
+	var id fetch.RequestID
+	select {
+	case id = <-held:
+	case <-time.After(10 * time.Second):
+		b.fail("the form sent no POST to hold")
+	}
+	b.waitJS(`document.querySelector(`+jsString(form)+`).classList.contains("htmx-request")`, "the pending state")
+	b.axe("a form in its pending state")
+	b.run(fetch.ContinueRequest(id))
+	b.waitJS(`document.body && document.body.innerText.includes(`+jsString(want)+`)`, fmt.Sprintf("%q", want))
+	b.ready()
+}
+
 func jsString(s string) string { return "'" + strings.ReplaceAll(s, "'", `\'`) + "'" }
 
 // outcome says how a submit is expected to end.
@@ -461,6 +502,11 @@ func (b *browser) walkThrough() {
 	b.fill(entry, map[string]string{"title": "Browser tested"})
 	b.submit(entry, "Entry published.", inPlace)
 
+	if b.htmx() {
+		b.fill(entry, map[string]string{"title": "", "body": "Held back"})
+		b.axePending(entry, "This field is required.")
+	}
+
 	// A missing page is the styled 404.
 	b.open("/no/such/page")
 	b.axe("the 404 page")
@@ -508,6 +554,7 @@ func (b *browser) walkThrough() {
 	if b.path() != "/login" {
 		b.fail("after logout the path is %s", b.path())
 	}
+	b.axe("the login page with a notice")
 	// The message is a flash: it shows once.
 	b.open("/login")
 	if strings.Contains(b.text("main"), "You are signed out.") {
