@@ -1,11 +1,25 @@
 #!/usr/bin/env bash
 # Installs what the tests and benchmarks need when it is missing: Debian's
-# chromium (browser tests) and wrk (load benchmark). Versions are pinned to
+# chromium (browser tests), axe-core from npm (the browser tests' accessibility
+# check, into the git-ignored .cache/axe) and wrk (load benchmark). Versions are pinned to
 # the Debian 12 security line; when the archive has moved past the pin, the
 # current package of the same line is installed and a warning printed.
 set -euo pipefail
 CHROMIUM_VERSION=156.0.8078.79-1~deb12u1
 WRK_VERSION=4.1.0-3+b2
+AXE_VERSION=4.14.1
+
+# axe-core, exactly the pinned version, in a project-local directory.
+cd "$(dirname "$0")/.."
+AXE_DIR=.cache/axe
+axe_version() { node -p 'require("./'"$AXE_DIR"'/node_modules/axe-core/package.json").version' 2>/dev/null; }
+if [ ! -f "$AXE_DIR/node_modules/axe-core/axe.min.js" ] || [ "$(axe_version)" != "$AXE_VERSION" ]; then
+  command -v npm >/dev/null 2>&1 || { echo "setup: npm is needed to install axe-core $AXE_VERSION" >&2; exit 1; }
+  mkdir -p "$AXE_DIR"
+  npm install --prefix "$AXE_DIR" --no-save --no-package-lock --no-audit --no-fund --ignore-scripts \
+    --loglevel=error "axe-core@$AXE_VERSION"
+  [ "$(axe_version)" = "$AXE_VERSION" ] || { echo "setup: axe-core $AXE_VERSION did not install" >&2; exit 1; }
+fi
 
 need=()
 command -v chromium >/dev/null 2>&1 || need+=("chromium=$CHROMIUM_VERSION")

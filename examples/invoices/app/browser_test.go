@@ -16,7 +16,9 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/fetch"
 	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
 	"github.com/formwork-dev/formwork/examples/invoices/app"
@@ -24,12 +26,24 @@ import (
 
 const chromiumPath = "/usr/bin/chromium"
 
+// axePath is axe-core's script, which scripts/setup.sh installs at the
+// version it pins, relative to this package's directory.
+const axePath = "../../../.cache/axe/node_modules/axe-core/axe.min.js"
+
+// axeSource is the script of axe-core, read once by TestBrowser.
+var axeSource string
+
 // TestBrowser drives every demo form in headless Chromium: with JavaScript
 // off, and with htmx 2 and htmx 4 on.
 func TestBrowser(t *testing.T) {
 	if _, err := os.Stat(chromiumPath); err != nil {
 		t.Fatalf("%s is missing: run `make setup` (scripts/setup.sh installs Debian's chromium)", chromiumPath)
 	}
+	src, err := os.ReadFile(axePath)
+	if err != nil {
+		t.Fatalf("axe-core is missing (%v): run `make setup` (scripts/setup.sh installs it from npm)", err)
+	}
+	axeSource = string(src)
 	// Chromium's helper processes may still write to the profile after the
 	// browser has gone, so the test removes it itself, with a little patience.
 	profile, err := os.MkdirTemp("", "formwork-chromium-")
@@ -215,6 +229,88 @@ func (b *browser) value(sel string) string {
 	return v
 }
 
+// axeViolation is one rule that axe-core found broken, with the first few
+// elements that break it.
+type axeViolation struct {
+	ID      string   `json:"id"`
+	Impact  string   `json:"impact"`
+	Help    string   `json:"help"`
+	Nodes   int      `json:"nodes"`
+	Targets []string `json:"targets"`
+}
+
+// axe runs axe-core on the page as it is, and reports each violation as an
+// error: the walk goes on, so that one run lists every page's. The script
+// is evaluated through the DevTools protocol; with the page's JavaScript
+// off, its timers and promises do not run, so scripts are allowed for the
+// check alone (the page's own scripts, skipped when it loaded, stay so).
+func (b *browser) axe(state string) {
+	b.t.Helper()
+	if !b.htmx() {
+		b.run(emulation.SetScriptExecutionDisabled(false))
+		defer b.run(emulation.SetScriptExecutionDisabled(true))
+	}
+	var loaded bool
+	b.eval(`!!window.axe`, &loaded)
+	if !loaded {
+		b.run(chromedp.Evaluate(axeSource+"\n;true", &loaded))
+	}
+	var vs []axeViolation
+	b.run(chromedp.Evaluate(`axe.run(document, {resultTypes: ["violations"]}).then(r => r.violations.map(v => ({
+		id: v.id, impact: v.impact || "", help: v.help, nodes: v.nodes.length,
+		targets: v.nodes.slice(0, 3).map(n => n.target.join(" ")),
+	})))`, &vs, func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }))
+	if len(vs) == 0 {
+		return
+	}
+	var msg strings.Builder
+	fmt.Fprintf(&msg, "axe: %d violation(s) on %s (%s):", len(vs), state, b.path())
+	for _, v := range vs {
+		fmt.Fprintf(&msg, "\n  %s (%s): %s; %d element(s): %s", v.ID, v.Impact, v.Help, v.Nodes, strings.Join(v.Targets, " | "))
+	}
+	b.t.Error(msg.String())
+}
+
+// axePending submits the form under htmx with its request held back in the
+// browser, runs axe-core on the page in its pending state, then lets the
+// request go and waits for want.
+func (b *browser) axePending(form, want string) {
+	b.t.Helper()
+	ctx, cancel := context.WithCancel(b.ctx)
+	defer cancel()
+	held := make(chan fetch.RequestID, 1)
+	chromedp.ListenTarget(ctx, func(ev any) {
+		e, ok := ev.(*fetch.EventRequestPaused)
+		if !ok {
+			return
+		}
+		if e.Request.Method == http.MethodPost {
+			select {
+			case held <- e.RequestID:
+				return
+			default:
+			}
+		}
+		// Anything else goes on; actions must not run in the listener.
+		go chromedp.Run(b.ctx, fetch.ContinueRequest(e.RequestID))
+	})
+	b.run(fetch.Enable())
+	defer b.run(fetch.Disable())
+	b.eval(`document.querySelector(`+jsString(form)+`).noValidate = true`, new(bool))
+	b.run(chromedp.Click(form+` button[type="submit"]`, chromedp.ByQuery))
+	var id fetch.RequestID
+	select {
+	case id = <-held:
+	case <-time.After(10 * time.Second):
+		b.fail("the form sent no POST to hold")
+	}
+	b.waitJS(`document.querySelector(`+jsString(form)+`).classList.contains("htmx-request")`, "the pending state")
+	b.axe("a form in its pending state")
+	b.run(fetch.ContinueRequest(id))
+	b.waitJS(`document.body && document.body.innerText.includes(`+jsString(want)+`)`, fmt.Sprintf("%q", want))
+	b.ready()
+}
+
 func jsString(s string) string { return "'" + strings.ReplaceAll(s, "'", `\'`) + "'" }
 
 // outcome says how a submit is expected to end.
@@ -289,6 +385,7 @@ func (b *browser) walkThrough() {
 	if b.path() != "/login" {
 		b.fail("an anonymous visit to / is not sent to the login page")
 	}
+	b.axe("the login page")
 
 	// Log in: a wrong password keeps the email and never echoes the password.
 	b.fill(login, map[string]string{"email": app.AdminEmail, "password": "wrong password"})
@@ -299,15 +396,18 @@ func (b *browser) walkThrough() {
 	if got := b.value(login + ` [name="password"]`); got != "" {
 		t.Errorf("password echoed after invalid login: %q", got)
 	}
+	b.axe("the login page after a wrong password")
 	b.fill(login, map[string]string{"password": app.AdminPassword})
 	b.submit(login, "Projects", reload)
 	if b.path() != "/" {
 		b.fail("after login the path is %s", b.path())
 	}
+	b.axe("the dashboard")
 
 	// Create an invoice.
 	create := `form:has([name="invoice.customer"])`
 	b.open("/invoices/new")
+	b.axe("the new invoice page")
 	b.fill(create, map[string]string{"invoice.customer": "", "invoice.amount": "twelve", "invoice.email": "wayne"})
 	var valid bool
 	b.eval(`document.querySelector(`+jsString(create)+`).checkValidity()`, &valid)
@@ -323,18 +423,21 @@ func (b *browser) walkThrough() {
 	if got := b.value(create + ` [name="invoice.amount"]`); got != "twelve" {
 		t.Errorf("amount after invalid submit = %q", got)
 	}
+	b.axe("the new invoice page after an invalid submit")
 	b.fill(create, map[string]string{"invoice.project_id": "2", "invoice.customer": "Wayne Enterprises",
 		"invoice.email": "ap@wayne.example", "invoice.amount": "2,500.00", "invoice.due": "2027-01-15"})
 	b.submit(create, "Invoice INV-0006 created.", redirect)
 	if b.path() != "/invoices/6" {
 		b.fail("after create the path is %s", b.path())
 	}
+	b.axe("an invoice page")
 
 	// Edit it.
 	edit := `form:has([name="id"]), form:has([name="invoice.customer"])`
 	edit = `form:has([name="invoice.customer"])`
 	b.fill(edit, map[string]string{"invoice.email": "not-an-email"})
 	b.submit(edit, "Enter a valid email address.", inPlace)
+	b.axe("an invoice page after an invalid save")
 	b.fill(edit, map[string]string{"invoice.email": "billing@wayne.example", "invoice.notes": "Net 30 — ünïcödé ✓"})
 	b.submit(edit, "Invoice saved.", inPlace)
 	if got := b.value(edit + ` [name="invoice.notes"]`); got != "Net 30 — ünïcödé ✓" {
@@ -376,24 +479,37 @@ func (b *browser) walkThrough() {
 	// Profile.
 	profile := `form:has([name="new_password"])`
 	b.open("/profile")
+	b.axe("the profile page")
 	b.fill(profile, map[string]string{"name": "", "new_password": "short"})
 	b.submit(profile, "Use at least 8 characters.", inPlace)
 	if got := b.value(profile + ` [name="new_password"]`); got != "" {
 		t.Errorf("new password echoed: %q", got)
 	}
+	b.axe("the profile page after an invalid submit")
 	b.fill(profile, map[string]string{"name": "Ada Lovelace"})
 	b.submit(profile, "Profile saved.", inPlace)
 
 	// Changelog (admin only).
 	entry := `form:has([name="title"])`
 	b.open("/changelog")
+	b.axe("the changelog")
 	b.fill(entry, map[string]string{"title": "", "body": "Body without a title"})
 	b.submit(entry, "This field is required.", inPlace)
 	if got := b.value(entry + ` [name="body"]`); got != "Body without a title" {
 		t.Errorf("body after invalid entry = %q", got)
 	}
+	b.axe("the changelog after an invalid entry")
 	b.fill(entry, map[string]string{"title": "Browser tested"})
 	b.submit(entry, "Entry published.", inPlace)
+
+	if b.htmx() {
+		b.fill(entry, map[string]string{"title": "", "body": "Held back"})
+		b.axePending(entry, "This field is required.")
+	}
+
+	// A missing page is the styled 404.
+	b.open("/no/such/page")
+	b.axe("the 404 page")
 
 	// A form from a session that has ended sends the user to sign in, and
 	// says why; a signed-out visit does not say so, and signing in goes
@@ -438,6 +554,7 @@ func (b *browser) walkThrough() {
 	if b.path() != "/login" {
 		b.fail("after logout the path is %s", b.path())
 	}
+	b.axe("the login page with a notice")
 	// The message is a flash: it shows once.
 	b.open("/login")
 	if strings.Contains(b.text("main"), "You are signed out.") {
