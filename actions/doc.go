@@ -12,7 +12,9 @@
 //     space: the form's field names, such as "items.0.qty".
 //  2. authorize: the action's policy sees the [Principal] and the input
 //     before anything is read or written.
-//  3. mutate: the action's function runs. It may return field errors of its
+//  3. mutate: the action's function runs, to its end even if the client
+//     goes away (its context keeps the request's values and deadline, not
+//     its cancellation). It may return field errors of its
 //     own with [Invalid], set a redirect with [Redirect], a message with
 //     [SetMessage], cookies with [SetCookie], and record tags and paths to
 //     revalidate with [RevalidateTag] and [RevalidatePath].

@@ -21,6 +21,8 @@ func (c *core) executeWith(ctx context.Context, in any, decodeErrs map[string]st
 	if err := c.authorize(ctx, in); err != nil {
 		return nil, err
 	}
+	ctx, cancel := detach(ctx)
+	defer cancel()
 	out, err := c.runOnce(ctx, in)
 	if err != nil {
 		return nil, err
@@ -29,6 +31,19 @@ func (c *core) executeWith(ctx context.Context, in any, decodeErrs map[string]st
 		return nil, err
 	}
 	return out, nil
+}
+
+// detach returns ctx without its cancellation, keeping its values and its
+// deadline. A mutation, once started, runs to its end and revalidates even
+// when the client goes away (net/http cancels the request's context then),
+// so that it never stops half-written; a deadline the server set still
+// holds. The request's own context stays at hand through [RequestFrom].
+func detach(ctx context.Context) (context.Context, context.CancelFunc) {
+	detached := context.WithoutCancel(ctx)
+	if deadline, ok := ctx.Deadline(); ok {
+		return context.WithDeadline(detached, deadline)
+	}
+	return detached, func() {}
 }
 
 // validate runs the validator and merges its field errors with decodeErrs,

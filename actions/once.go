@@ -15,8 +15,11 @@ import (
 // form carries a sealed one-time token (see [Handler.OnceToken]); a second
 // submission of the same rendered form, a double click or a resent POST
 // with JavaScript off, never runs the mutation again and fails with
-// [KindConflict]. A token is spent only by a mutation that succeeded: after
-// a failure the same form may be sent again. A form without a token is
+// [KindConflict]. A mutation that refused (an error of kind invalid,
+// unauthenticated, forbidden, not found or conflict, which say nothing was
+// done) spends nothing, so the same form may be sent again; one that
+// failed otherwise (an internal error, a client that went away) may have
+// written before it failed, so its token stays spent. A form without a token is
 // refused; JSON callers may send one in the [HeaderOnce] header, and Go
 // callers of [Action.Call] need none.
 func Once() Option {
@@ -92,10 +95,20 @@ func (c *core) runOnce(ctx context.Context, in any) (any, error) {
 		return nil, errSubmitted
 	}
 	out, err := c.safeMutate(ctx, in)
-	if err != nil {
+	if err != nil && refused(err) {
 		if rerr := c.reg.once.Release(context.WithoutCancel(ctx), key); rerr != nil {
 			return nil, &Error{Kind: KindInternal, Err: fmt.Errorf("%w; release one-time token: %w", err, rerr)}
 		}
 	}
 	return out, err
+}
+
+// refused reports whether err says the mutation did nothing: the input or
+// the caller was refused. Anything else may come after a write.
+func refused(err error) bool {
+	switch KindOf(err) {
+	case KindInvalid, KindUnauthenticated, KindForbidden, KindNotFound, KindConflict:
+		return true
+	}
+	return false
 }

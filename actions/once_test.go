@@ -39,6 +39,9 @@ func newOnceApp(t *testing.T, ttl time.Duration) *onceApp {
 		if a.fail.CompareAndSwap(true, false) {
 			return 0, errors.New("the database is down")
 		}
+		if in.Title == "taken" { // a refusal from the mutation itself
+			return 0, actions.Invalid(map[string]string{"title": "That title is taken."})
+		}
 		return a.ran.Add(1), nil
 	}, actions.Public(), actions.Once())
 	if err := reg.Register(a.add); err != nil {
@@ -80,16 +83,26 @@ func TestOnceRunsARenderedFormOnce(t *testing.T) {
 	}
 }
 
-// A failed mutation spends nothing: the same form may be sent again.
-func TestOnceReleasesAfterAFailure(t *testing.T) {
+// A mutation that refused spends nothing: the same form may be sent again.
+// One that failed otherwise may have written first, so its token stays
+// spent, and a resend is told the form was already submitted.
+func TestOnceAfterAFailure(t *testing.T) {
 	a := newOnceApp(t, 0)
 	tok := a.token(t)
+	vals := url.Values{"_action": {a.add.ID()}, "_once": {tok}, "title": {"taken"}}
+	if res := post(t, a.reg, t.Context(), "", urlencoded, form(vals)); res.Status != actions.StatusInvalid {
+		t.Fatalf("invalid: %+v", res)
+	}
+	if res := a.send(t, tok); !res.OK() {
+		t.Fatalf("after a refusal: %+v", res)
+	}
+	tok = a.token(t)
 	a.fail.Store(true)
 	if res := a.send(t, tok); res.Kind != actions.KindInternal {
 		t.Fatalf("failing: %+v", res)
 	}
-	if res := a.send(t, tok); !res.OK() {
-		t.Fatalf("after the failure: %+v", res)
+	if res := a.send(t, tok); res.Kind != actions.KindConflict || a.ran.Load() != 1 {
+		t.Fatalf("after an internal failure: %+v, ran %d", res, a.ran.Load())
 	}
 }
 

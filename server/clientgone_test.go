@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -134,16 +135,28 @@ func TestClientGone(t *testing.T) {
 		outcome string
 		digest  bool
 	}{
-		"gone while the page renders":   {"GET /slow HTTP/1.1\r\n", slog.LevelInfo, "client_gone", false},
-		"gone while the mutation runs":  {"POST /_actions/{slow} HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: 2\r\n", slog.LevelInfo, "client_gone", false},
-		"a panic after the client left": {"GET /panicky HTTP/1.1\r\n", slog.LevelError, "internal", true},
+		"gone while the page renders":    {"GET /slow HTTP/1.1\r\n", slog.LevelInfo, "client_gone", false},
+		"a mutation outlives its client": {"POST /_actions/{slow} HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: 2\r\n", slog.LevelInfo, "ok", false},
+		"a panic after the client left":  {"GET /panicky HTTP/1.1\r\n", slog.LevelError, "internal", true},
 	} {
 		t.Run(name, func(t *testing.T) {
 			ts, a, logs := clientGoneServer(t, time.Minute)
+			// The mutation waits for its client to go, then writes: it runs
+			// to its end, never stopped half-written by the cancellation.
+			var wrote atomic.Bool
 			slow := actions.New("slow.save", func(ctx context.Context, in struct{}) (struct{}, error) {
-				<-ctx.Done()
-				return in, fmt.Errorf("write the note: %w", ctx.Err())
+				<-actions.RequestFrom(ctx).Context().Done()
+				if ctx.Err() != nil {
+					return in, fmt.Errorf("write the note: %w", ctx.Err())
+				}
+				wrote.Store(true)
+				return in, nil
 			}, actions.Public())
+			t.Cleanup(func() {
+				if strings.Contains(name, "mutation") && !wrote.Load() {
+					t.Error("the mutation did not run to its end")
+				}
+			})
 			if err := a.reg.Register(slow); err != nil {
 				t.Fatal(err)
 			}
