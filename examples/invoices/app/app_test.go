@@ -69,17 +69,7 @@ func (d *demo) post(t *testing.T, path, cookie string, form url.Values) *http.Re
 
 func (d *demo) get(t *testing.T, path, cookie string) (*http.Response, string) {
 	t.Helper()
-	req, _ := http.NewRequestWithContext(t.Context(), "GET", d.ts.URL+path, nil)
-	if cookie != "" {
-		req.Header.Set("Cookie", cookie)
-	}
-	resp, err := d.client().Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp, string(b)
+	return d.do(t, "GET", path, cookie)
 }
 
 // login signs in and returns the session cookie's header value.
