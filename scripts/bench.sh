@@ -18,6 +18,13 @@ awk '
   }
   next
 }
+/^BenchmarkRefresh\// {
+  split($1, part, "/"); c = part[2]; v = part[3]; sub(/-[0-9]+$/, "", v)
+  if (!(c in seen)) { seen[c] = 1; cases[++nc] = c }
+  for (i = 2; i <= NF; i++) if ($(i+1) ~ /^(ns\/op|allocs\/op|B\/resp|gzB\/resp|regionsB\/resp)$/) rf[c, v, $(i+1)] += $i
+  rn[c, v]++
+  next
+}
 /^Benchmark/ {
   name = $1; sub(/-[0-9]+$/, "", name); sub(/^BenchmarkRoundTrip\//, "", name)
   for (i = 2; i <= NF; i++) {
@@ -37,6 +44,19 @@ END {
     ratio = ""
     if (b ~ /^formwork/) ratio = sprintf("%.2fx, %.2fx", t / (ns[base] / n[base]), a / (al[base] / n[base]))
     printf "%-28s %12.0f %10.0f %10.0f   %s\n", b, t, m, a, ratio
+  }
+  if (nc) {
+    printf "\nhtmx success, the refresh (BenchmarkRefresh, mean of runs): the whole page to morph against the form fragment\n"
+    printf "%-16s %-9s %10s %10s %9s %9s %10s\n", "page after", "response", "ns/op", "allocs/op", "B/resp", "gzB/resp", "regions B"
+    for (k = 1; k <= nc; k++) {
+      c = cases[k]
+      for (vi = 1; vi <= 2; vi++) {
+        v = (vi == 1) ? "fragment" : "page"; m = rn[c, v]; if (!m) continue
+        printf "%-16s %-9s %10.0f %10.0f %9.0f %9.0f %10s\n", c, v, rf[c, v, "ns/op"] / m, rf[c, v, "allocs/op"] / m, rf[c, v, "B/resp"] / m, rf[c, v, "gzB/resp"] / m, (v == "fragment") ? sprintf("%.0f", rf[c, v, "regionsB/resp"] / m) : ""
+      }
+      f = rn[c, "fragment"]; g = rn[c, "page"]
+      if (f && g) printf "%-16s page/fragment: %.2fx time, %.2fx allocs, %.2fx bytes, %.2fx gzipped\n", "", (rf[c, "page", "ns/op"] / g) / (rf[c, "fragment", "ns/op"] / f), (rf[c, "page", "allocs/op"] / g) / (rf[c, "fragment", "allocs/op"] / f), (rf[c, "page", "B/resp"] / g) / (rf[c, "fragment", "B/resp"] / f), (rf[c, "page", "gzB/resp"] / g) / (rf[c, "fragment", "gzB/resp"] / f)
+    }
   }
   # median of the interleaved runs
   for (i = 1; i <= nr; i++) for (j = i + 1; j <= nr; j++) if (tr[j] < tr[i]) { x = tr[i]; tr[i] = tr[j]; tr[j] = x }

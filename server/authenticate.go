@@ -27,3 +27,20 @@ func (s *Server) Authenticate(next http.Handler) http.Handler {
 		next.ServeHTTP(w, r)
 	})
 }
+
+// principalNow returns r with the principal as Config.Authenticate finds it
+// now, after a mutation that may have changed it (a new name, a role, an
+// account gone), so that the page rendered after an action shows no stale
+// principal either. Without Config.Authenticate, or when it fails, r is
+// returned as it is: the mutation has succeeded, and the page renders.
+func (s *Server) principalNow(r *http.Request) *http.Request {
+	if s.cfg.Authenticate == nil {
+		return r
+	}
+	p, err := s.cfg.Authenticate(r)
+	if err != nil {
+		s.log.ErrorContext(r.Context(), "authenticate after an action", "err", err)
+		return r
+	}
+	return r.WithContext(actions.WithPrincipal(r.Context(), p))
+}

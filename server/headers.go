@@ -14,3 +14,11 @@ var (
 	headerVaryHX     = []string{"HX-Request"}
 	headerVaryCaller = []string{"HX-Request, Accept"} // who calls an action decides the response's shape
 )
+
+// The headers that morph the whole page into the body after an action
+// (see morphPage).
+var (
+	headerBody       = []string{"body"}
+	headerOuterMorph = []string{"outerMorph"}      // htmx 4
+	headerMorphInner = []string{"morph:innerHTML"} // htmx 2 with idiomorph
+)

@@ -64,15 +64,15 @@ func renderResultPage(w http.ResponseWriter, r *http.Request, res *actions.Resul
 }
 
 // fragmentTarget is the fragment an htmx caller swaps, or "" for the whole
-// page. A form from an older deploy, whose action is unknown here, gets
-// the whole page in place of the body.
+// page. After a successful action the whole page is morphed into the
+// body, so that no part of it is stale; so is it for a form from an older
+// deploy, whose action is unknown here and whose fragment may be gone.
 func fragmentTarget(w http.ResponseWriter, r *http.Request, res *actions.Result) string {
 	if CallerOf(r) != CallerHTMX {
 		return ""
 	}
-	if res != nil && res.Kind == actions.KindUnknownAction {
-		w.Header().Set("HX-Retarget", "body")
-		w.Header().Set("HX-Reswap", "innerHTML")
+	if res != nil && r.Method == http.MethodPost && (res.OK() || res.Kind == actions.KindUnknownAction) {
+		morphPage(w, r)
 		return ""
 	}
 	target := htmxTarget(r)
@@ -80,6 +80,22 @@ func fragmentTarget(w http.ResponseWriter, r *http.Request, res *actions.Result)
 		target = res.Form
 	}
 	return target
+}
+
+// morphPage asks htmx to morph the whole page it is sent into the body:
+// htmx 4 (which sends HX-Request-Type) with its own outerMorph, htmx 2
+// with idiomorph's morph extension. Matched elements are kept, so focus
+// stays, and formwork.js keeps what the user is typing in other forms. An
+// htmx 2 page without the extension swaps the body's inner HTML instead:
+// still never stale, only less gentle.
+func morphPage(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h["Hx-Retarget"] = headerBody
+	if r.Header.Get("HX-Request-Type") != "" {
+		h["Hx-Reswap"] = headerOuterMorph
+	} else {
+		h["Hx-Reswap"] = headerMorphInner
+	}
 }
 
 // renderTo renders c, or its target fragment; an action's response to

@@ -79,6 +79,9 @@ func (s *Server) respondBrowser(w http.ResponseWriter, r *http.Request, res *act
 func (s *Server) respondHTMX(w http.ResponseWriter, r *http.Request, res *actions.Result, page PageFunc) {
 	header, target := s.htmxRedirect(r, res)
 	if header == "" {
+		if res.OK() {
+			r = s.principalNow(r)
+		}
 		s.renderResult(w, r, res, page)
 		return
 	}

@@ -118,17 +118,29 @@ func TestSuccessWithoutRedirect(t *testing.T) {
 			t.Fatal("forged flash shown")
 		}
 	})
-	for _, target := range []string{"f-ID", "form#f-ID"} { // htmx 2 and htmx 4
-		t.Run("htmx "+target, func(t *testing.T) {
+	for _, htmx := range []struct{ name, target, requestType, reswap string }{
+		{"htmx 2", "f-ID", "", "morph:innerHTML"},
+		{"htmx 4", "form#f-ID", "partial", "outerMorph"},
+	} {
+		t.Run(htmx.name, func(t *testing.T) {
 			a := newApp(t, false)
-			target := strings.Replace(target, "ID", a.save.ID(), 1)
-			resp, body := a.do(t, call{body: a.saveForm(url.Values{"title": {"hello"}}), user: "ann", caller: server.CallerHTMX, target: target})
-			// The form's fragment, with its message, and the page's Notice
-			// emptied out of band: the last message is gone.
+			target := strings.Replace(htmx.target, "ID", a.save.ID(), 1)
+			h := http.Header{}
+			if htmx.requestType != "" {
+				h.Set("HX-Request-Type", htmx.requestType)
+			}
+			resp, body := a.do(t, call{body: a.saveForm(url.Values{"title": {"hello"}}), user: "ann", caller: server.CallerHTMX, target: target, header: h})
+			// The whole page, rendered after the mutation, morphed into
+			// the body: no region of it is stale. The form shows its
+			// message, reset; the Notice is empty, so the last message
+			// is gone.
 			if resp.StatusCode != 200 || !strings.Contains(body, `<form id="`+views.DOMID(a.save, "")+`"`) ||
-				strings.Contains(body, "<html") || !strings.Contains(body, "Saved hello.") ||
-				!strings.Contains(body, `<div id="fw-notice" class="fw-notice-slot" hx-swap-oob="true" aria-live="polite"></div>`) {
+				!strings.Contains(body, "<html") || !strings.Contains(body, "Saved hello.") ||
+				!strings.Contains(body, `<div id="fw-notice" class="fw-notice-slot" aria-live="polite"></div>`) {
 				t.Fatalf("got %d %s", resp.StatusCode, body)
+			}
+			if got := resp.Header.Get("HX-Retarget") + " " + resp.Header.Get("HX-Reswap"); got != "body "+htmx.reswap {
+				t.Errorf("HX-Retarget and HX-Reswap = %q, want body %s", got, htmx.reswap)
 			}
 			if strings.Contains(body, `value="hello"`) {
 				t.Fatal("the form is not reset after success")
@@ -236,8 +248,8 @@ func TestUnknownAndMalformedIDs(t *testing.T) {
 			if c.caller != server.CallerJSON && !strings.Contains(body, "This form is out of date; reload and try again.") {
 				t.Fatalf("stale ID page: %s", body)
 			}
-			if c.caller == server.CallerHTMX && resp.Header.Get("HX-Retarget") != "body" {
-				t.Fatalf("stale htmx form is not replaced by the page: %v", resp.Header)
+			if c.caller == server.CallerHTMX && (resp.Header.Get("HX-Retarget") != "body" || resp.Header.Get("HX-Reswap") != "morph:innerHTML") {
+				t.Fatalf("stale htmx form is not replaced by the page, morphed: %v", resp.Header)
 			}
 			resp, _ = a.do(t, call{body: strings.NewReader("_action=not-an-id&title=x"), user: "ann", caller: c.caller})
 			if resp.StatusCode != 400 {
@@ -673,8 +685,9 @@ func TestPageNeedsSignIn(t *testing.T) {
 }
 
 // Never silent: when the form that was sent is not on the page any more,
-// its outcome shows in the page's Notice, for a browser and, out of band,
-// for htmx; an error keeps the form as the user left it (HX-Reswap: none).
+// its outcome shows in the page's Notice: for a browser in the page, for
+// htmx out of band after an error, which keeps the form as the user left
+// it (HX-Reswap: none), and in the page morphed in after a success.
 func TestOutcomeOfAFormThatIsGone(t *testing.T) {
 	a := newApp(t, false)
 	a.srv.Page("/gone", func(w http.ResponseWriter, r *http.Request, res *actions.Result) (templ.Component, error) {
@@ -690,14 +703,14 @@ func TestOutcomeOfAFormThatIsGone(t *testing.T) {
 	}{
 		"forbidden, browser": {"ann", "You do not have permission", server.CallerBrowser, 403, ""},
 		"forbidden, htmx":    {"ann", "You do not have permission", server.CallerHTMX, 403, "none"},
-		"archived, htmx":     {"root", "Archived.", server.CallerHTMX, 200, ""},
+		"archived, htmx":     {"root", "Archived.", server.CallerHTMX, 200, "morph:innerHTML"},
 	} {
 		resp, page := a.do(t, call{path: "/gone", body: bytes.NewReader(body), user: tc.user, caller: tc.caller, target: views.DOMID(a.archive, "")})
 		notice := regexp.MustCompile(`(?s)<div id="fw-notice"[^>]*>(.*?)</div></div>`).FindStringSubmatch(page)
 		if resp.StatusCode != tc.status || notice == nil || !strings.Contains(notice[1], tc.says) || resp.Header.Get("HX-Reswap") != tc.reswap {
 			t.Errorf("%s: %d, HX-Reswap %q:\n%s", name, resp.StatusCode, resp.Header.Get("HX-Reswap"), page)
 		}
-		if tc.caller == server.CallerHTMX && !strings.Contains(page, `hx-swap-oob="true"`) {
+		if tc.caller == server.CallerHTMX && tc.status != 200 && !strings.Contains(page, `hx-swap-oob="true"`) {
 			t.Errorf("%s: the Notice is not out of band", name)
 		}
 	}

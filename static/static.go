@@ -25,17 +25,24 @@ import (
 //go:embed assets
 var assets embed.FS
 
-// The htmx files this package ships, vendored from the npm package htmx.org.
+// The files this package ships. htmx is vendored from the npm package
+// htmx.org, and idiomorph from the npm package idiomorph.
 const (
 	HTMX2 = "htmx-2.0.11.min.js"
 	HTMX4 = "htmx-4.0.1.min.js"
-	CSS   = "formwork.css"
-	JS    = "formwork.js" // the busy state of a form's submit buttons under htmx
+	// Idiomorph is the morph swap for htmx 2 (htmx 4 has its own): load it
+	// after htmx 2 and put hx-ext="morph" on the body, so that the page
+	// after an action is morphed in place.
+	Idiomorph = "idiomorph-ext-0.8.0.min.js"
+	CSS       = "formwork.css"
+	// JS is formwork's script for htmx pages: a form's submit buttons are
+	// busy while its request is in flight, and a morph after an action
+	// keeps focus and what the user is typing in other forms.
+	JS = "formwork.js"
 )
 
-// Assets returns formwork's own assets: both htmx versions, the form
-// styles, and the small script that marks a form's submit buttons busy
-// while its htmx request is in flight.
+// Assets returns formwork's own assets: both htmx versions, idiomorph, the
+// form styles, and formwork.js.
 func Assets() fs.FS {
 	sub, err := fs.Sub(assets, "assets")
 	if err != nil {

@@ -223,7 +223,9 @@ type view struct {
 	appCSS string
 	icon   string
 	htmx   string
-	fwJS   string // formwork.js: the busy state of submit buttons under htmx
+	morph  string // idiomorph, for htmx 2
+	ext    string // the htmx 2 extensions the body turns on
+	fwJS   string // formwork.js: busy buttons, and what a morph must keep
 }
 
 func (a *App) view(r *http.Request, res *actions.Result) view {
@@ -231,12 +233,14 @@ func (a *App) view(r *http.Request, res *actions.Result) view {
 }
 
 func (a *App) viewFor(ctx context.Context, res *actions.Result) view {
-	script := static.HTMX2
+	v := view{User: userFrom(ctx), Res: res, act: &a.act, css: a.files.URL(static.CSS),
+		appCSS: a.own.URL("app.css"), icon: a.own.URL("favicon.svg"), fwJS: a.files.URL(static.JS)}
 	if a.cfg.HTMX == "4" {
-		script = static.HTMX4
+		v.htmx = a.files.URL(static.HTMX4) // morphs by itself
+	} else {
+		v.htmx, v.morph, v.ext = a.files.URL(static.HTMX2), a.files.URL(static.Idiomorph), "morph"
 	}
-	return view{User: userFrom(ctx), Res: res, act: &a.act, css: a.files.URL(static.CSS),
-		appCSS: a.own.URL("app.css"), icon: a.own.URL("favicon.svg"), htmx: a.files.URL(script), fwJS: a.files.URL(static.JS)}
+	return v
 }
 
 // errorPage is the page of a request that failed outside a page's form,

@@ -443,6 +443,7 @@ func (b *browser) walkThrough() {
 	if got := b.value(edit + ` [name="invoice.notes"]`); got != "Net 30 — ünïcödé ✓" {
 		t.Errorf("notes after save = %q", got)
 	}
+	b.readsFresh("an invoice saved") // its header card too
 
 	// Comment on it: htmx appends the comment in place.
 	comment := `form:has([name="body"])`
@@ -456,6 +457,11 @@ func (b *browser) walkThrough() {
 	if got := b.value(comment + ` [name="body"]`); got != "" {
 		t.Errorf("the comment form is not reset: %q", got)
 	}
+	b.readsFresh("a comment added")
+	if b.htmx() {
+		b.fill(edit, map[string]string{"invoice.customer": "Wayne Enterprises Ltd"})
+		b.keepsTyping(edit, comment, "body", "Wayne Enterprises Ltd ·")
+	}
 
 	// Archive a project (a bound argument).
 	b.open("/")
@@ -464,6 +470,7 @@ func (b *browser) walkThrough() {
 	if strings.Contains(b.text("#projects"), "Mobile app") {
 		b.fail("the archived project is still listed")
 	}
+	b.readsFresh("a project archived")
 
 	// An invoice of the archived project keeps it, and saves: the browser's
 	// own validation does not block the form.
@@ -475,6 +482,7 @@ func (b *browser) walkThrough() {
 		b.fail("the edit form of an archived project's invoice shows %q, valid %v", selected, valid)
 	}
 	b.submit(edit, "Invoice saved.", inPlace)
+	b.readsFresh("an archived project's invoice saved")
 
 	// Profile.
 	profile := `form:has([name="new_password"])`
@@ -488,6 +496,10 @@ func (b *browser) walkThrough() {
 	b.axe("the profile page after an invalid submit")
 	b.fill(profile, map[string]string{"name": "Ada Lovelace"})
 	b.submit(profile, "Profile saved.", inPlace)
+	if !strings.Contains(b.text("header"), "Ada Lovelace") {
+		b.fail("the header does not show the new name")
+	}
+	b.readsFresh("the profile saved")
 
 	// Changelog (admin only).
 	entry := `form:has([name="title"])`
@@ -501,6 +513,7 @@ func (b *browser) walkThrough() {
 	b.axe("the changelog after an invalid entry")
 	b.fill(entry, map[string]string{"title": "Browser tested"})
 	b.submit(entry, "Entry published.", inPlace)
+	b.readsFresh("an entry published") // the list has it
 
 	if b.htmx() {
 		b.fill(entry, map[string]string{"title": "", "body": "Held back"})
