@@ -9,7 +9,9 @@
 // page is rendered by one function; what leaves depends on who called:
 //
 //   - a plain browser gets a 303 after success (with the action's message
-//     as a one-time flash), or the whole page with the errors shown;
+//     as a one-time flash), or the whole page with the errors shown, which
+//     it may keep privately (Cache-Control: private, no-cache), so that
+//     Back to it shows it rather than "Confirm Form Resubmission";
 //   - htmx (the HX-Request header) gets, after success, the whole page
 //     rendered after the mutation, with HX-Retarget: body and an
 //     HX-Reswap that morphs it into the body (see "Never stale" below), or

@@ -9,6 +9,7 @@ package server
 // place.
 var (
 	headerNoStore    = []string{"no-store"}
+	headerBackable   = []string{"private, no-cache"} // see backable
 	headerHTML       = []string{"text/html; charset=utf-8"}
 	headerJSON       = []string{"application/json"}
 	headerVaryHX     = []string{"HX-Request"}

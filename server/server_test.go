@@ -170,6 +170,16 @@ func TestInvalidInput(t *testing.T) {
 			if strings.Contains(body, "hunter2") {
 				t.Fatal("the password was echoed")
 			}
+			// A browser may keep the page, privately, so that Back to it
+			// after the next submit shows it rather than "Confirm Form
+			// Resubmission"; no other answer is kept.
+			want := map[server.Caller]string{server.CallerBrowser: "private, no-cache"}[c.caller]
+			if want == "" {
+				want = "no-store"
+			}
+			if got := resp.Header.Get("Cache-Control"); got != want {
+				t.Errorf("Cache-Control = %q, want %q", got, want)
+			}
 			switch c.caller {
 			case server.CallerJSON:
 				m := jsonBody(t, body)

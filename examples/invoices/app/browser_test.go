@@ -430,6 +430,16 @@ func (b *browser) walkThrough() {
 	if b.path() != "/invoices/6" {
 		b.fail("after create the path is %s", b.path())
 	}
+	if !b.htmx() {
+		// Back, after an invalid and then a valid submit, shows the
+		// invalid page as it was, not "Confirm Form Resubmission".
+		b.run(chromedp.NavigateBack())
+		b.ready()
+		if b.path() != "/invoices/new" || !strings.Contains(b.text("main"), "Enter an amount such as 1,250.00.") {
+			b.fail("Back after a valid submit: %s", b.path())
+		}
+		b.open("/invoices/6")
+	}
 	b.axe("an invoice page")
 
 	// Edit it.
