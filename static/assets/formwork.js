@@ -9,6 +9,8 @@
 //   page is stale. Around that morph, the values the user is typing in
 //   other forms and the focus survive, and the form that was sent is reset
 //   to what the server rendered.
+// - When an answer puts words in the page's message slot, because the form
+//   that was sent is gone, the slot is scrolled into the window.
 (function () {
   "use strict";
   var each = function (list, fn) { Array.prototype.forEach.call(list, fn); };
@@ -128,8 +130,19 @@
     return "";
   }
 
+  // noticeInView scrolls the page's message slot into the window when an
+  // action's answer put words in it (its form is gone from the page) and
+  // the user is looking elsewhere, at the row they acted on.
+  function noticeInView() {
+    var n = document.getElementById("fw-notice");
+    if (!n || !n.textContent.trim()) return;
+    var r = n.getBoundingClientRect();
+    if (r.top < 0 || r.bottom > window.innerHeight) n.scrollIntoView({block: "nearest"});
+  }
+
   on(["htmx:beforeRequest", "htmx:before:request"], busy(true));
   on(["htmx:afterRequest", "htmx:finally:request"], busy(false));
+  on(["htmx:afterRequest", "htmx:finally:request"], noticeInView);
   on(["htmx:beforeSwap", "htmx:before:swap"], function (event) {
     kept = /morph/i.test(reswap(event)) ? snapshot(sourceForm(event)) : null;
   });

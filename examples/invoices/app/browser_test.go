@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"math"
 	"net/http"
@@ -84,7 +85,8 @@ func TestBrowser(t *testing.T) {
 			if err := chromedp.Run(tab, network.ClearBrowserCookies()); err != nil {
 				t.Fatal(err)
 			}
-			b := &browser{t: t, ctx: tab, mode: mode, base: startApp(t, map[string]string{"nojs": "2", "htmx2": "2", "htmx4": "4"}[mode])}
+			b := &browser{t: t, ctx: tab, mode: mode}
+			b.base, b.db = startApp(t, map[string]string{"nojs": "2", "htmx2": "2", "htmx4": "4"}[mode])
 			if mode == "nojs" {
 				b.run(emulation.SetScriptExecutionDisabled(true))
 			}
@@ -97,14 +99,15 @@ func TestBrowser(t *testing.T) {
 		if err := chromedp.Run(tab, network.ClearBrowserCookies()); err != nil {
 			t.Fatal(err)
 		}
-		b := &browser{t: t, ctx: tab, mode: "htmx2", base: startApp(t, "2")}
+		b := &browser{t: t, ctx: tab, mode: "htmx2"}
+		b.base, _ = startApp(t, "2")
 		b.layout()
 	})
 }
 
 // startApp serves a fresh demo on a real SQLite file over loopback. POSTs
 // are slowed a little so that htmx's pending state can be seen.
-func startApp(t *testing.T, htmx string) string {
+func startApp(t *testing.T, htmx string) (string, *sql.DB) {
 	t.Helper()
 	db, err := app.OpenDB(t.Context(), filepath.Join(t.TempDir(), "invoices.db"))
 	if err != nil {
@@ -123,7 +126,7 @@ func startApp(t *testing.T, htmx string) string {
 		h.ServeHTTP(w, r)
 	}))
 	t.Cleanup(ts.Close)
-	return ts.URL
+	return ts.URL, db
 }
 
 type browser struct {
@@ -131,6 +134,7 @@ type browser struct {
 	ctx  context.Context
 	mode string
 	base string
+	db   *sql.DB // the app's, for the walk's last step to close
 	shot int
 }
 
@@ -571,6 +575,8 @@ func (b *browser) walkThrough() {
 		b.fail("Enter pressed twice listed %d invoices of Twice Corp", n)
 	}
 
+	b.neverSilent()
+
 	// Log out.
 	logout := `header form`
 	b.submit(logout, "You are signed out.", reload)
@@ -583,6 +589,9 @@ func (b *browser) walkThrough() {
 	if strings.Contains(b.text("main"), "You are signed out.") {
 		b.fail("the sign-out message shows again on the next visit")
 	}
+
+	b.signIn()
+	b.internalError(b.db) // last: the app has no database after it
 }
 
 // signIn signs in as the admin through the login form.

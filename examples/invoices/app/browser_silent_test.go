@@ -1,0 +1,175 @@
+package app_test
+
+import (
+	"database/sql"
+	"strings"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+
+	"github.com/formwork-dev/formwork/examples/invoices/app"
+)
+
+// neverSilent makes the demo answer each error status an action can give
+// and checks that each one shows its words where the user is looking, in
+// the form that was sent or, when that form is gone, in the page's message
+// slot, and within the window. 422 and "sign in again" are part of the
+// walk; 500 is [browser.internalError], and 429 comes with throttling.
+func (b *browser) neverSilent() {
+	t := b.t
+	// 404: a row archived in another tab, then archived here. Its form is
+	// gone from the page now, so the slot says it.
+	// On a phone, scrolled down to the row, the slot is out of the window
+	// when the button is pressed.
+	b.run(emulation.SetDeviceMetricsOverride(375, 560, 1, true))
+	b.open("/")
+	row := `form:has(button[aria-label="Archive Data migration"])`
+	b.postElsewhere(row)
+	b.eval(`(() => { document.querySelector(`+jsString(row)+`).scrollIntoView({block: "end"}); return true; })()`, new(bool))
+	b.submit(row, "That project is already archived.", inPlace)
+	b.inView("That project is already archived.")
+	b.run(emulation.ClearDeviceMetricsOverride())
+
+	// 409: a form sent twice, the first time from another tab.
+	create := `form:has([name="invoice.customer"])`
+	b.open("/invoices/new")
+	b.fill(create, map[string]string{"invoice.project_id": "1", "invoice.customer": "Once Ltd",
+		"invoice.email": "ap@once.example", "invoice.amount": "5.00", "invoice.due": "2027-03-01"})
+	b.postElsewhere(create)
+	b.submit(create, "This form was already submitted.", inPlace)
+	b.inView("This form was already submitted.")
+	if got := b.value(create + ` [name="invoice.customer"]`); got != "Once Ltd" {
+		t.Errorf("the customer after a 409 is %q", got)
+	}
+
+	// 409: a form of an older deploy, whose action this one does not know.
+	comment := `form:has([name="body"])`
+	b.open("/invoices/6")
+	b.setHidden(comment, "_action", "AAAAAAAAAAAAAAAAAAAAAA")
+	b.fill(comment, map[string]string{"body": "From an older deploy"})
+	b.submit(comment, "This form is out of date; reload and try again.", inPlace)
+	b.inView("This form is out of date; reload and try again.")
+
+	// 400: bound arguments tampered with.
+	b.open("/invoices/6")
+	b.setHidden(comment, "_bound", "AAAA"+strings.Repeat("x", 40))
+	b.fill(comment, map[string]string{"body": "Tampered"})
+	b.submit(comment, "The form's bound arguments were altered or belong to another form.", inPlace)
+	b.inView("The form's bound arguments were altered or belong to another form.")
+
+	// 413: a body over the cap shows on the form that sent it.
+	edit := `form:has([name="invoice.customer"])`
+	b.open("/invoices/6")
+	b.fill(edit, map[string]string{"invoice.notes": strings.Repeat("n", 1<<20+1)})
+	b.submit(edit, "The submission is larger than 1 MB.", inPlace)
+	b.inView("The submission is larger than 1 MB.")
+
+	// 403: the admin's form, sent after the tab's session became a
+	// member's. The page for a member has no such form: the slot says
+	// why, and under htmx the form stays as the user left it (with
+	// JavaScript off, Back shows it so).
+	entry := `form:has([name="title"])`
+	b.open("/changelog")
+	b.fill(entry, map[string]string{"title": "Written as admin", "body": "Typed before the role changed"})
+	b.signInElsewhere(app.MemberEmail, app.MemberPassword)
+	b.submit(entry, "You do not have permission to do that.", inPlace)
+	b.inView("You do not have permission to do that.")
+	if b.htmx() && b.value(entry+` [name="title"]`) != "Written as admin" {
+		t.Errorf("the entry typed before a 403 is lost")
+	}
+	b.signIn()
+}
+
+// internalError closes the demo's database under it and sends a comment:
+// the 500 shows where the user is looking, with the digest to quote.
+func (b *browser) internalError(db *sql.DB) {
+	comment := `form:has([name="body"])`
+	b.open("/invoices/1")
+	db.Close()
+	b.fill(comment, map[string]string{"body": "Sent as the database went away"})
+	b.submit(comment, "Something went wrong on our side.", inPlace)
+	b.inView("Something went wrong on our side.")
+	if !strings.Contains(b.text("body"), "reference") && !strings.Contains(b.text("body"), "Reference") {
+		b.fail("the 500 shows no digest")
+	}
+}
+
+// scripts runs the page's scripts for a check alone when JavaScript is
+// off, as [browser.axe] does; the returned func turns them off again.
+func (b *browser) scripts() func() {
+	if b.htmx() {
+		return func() {}
+	}
+	b.run(emulation.SetScriptExecutionDisabled(false))
+	return func() { b.run(emulation.SetScriptExecutionDisabled(true)) }
+}
+
+// postElsewhere sends the form as it is filled, as another tab would,
+// without touching this page.
+func (b *browser) postElsewhere(form string) {
+	b.t.Helper()
+	defer b.scripts()()
+	var status int
+	b.run(chromedp.Evaluate(`(async () => {
+		const f = document.querySelector(`+jsString(form)+`);
+		const r = await fetch(f.action, {method: "POST", body: new URLSearchParams(new FormData(f))});
+		return r.status;
+	})()`, &status, func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }))
+	if status != 200 {
+		b.fail("the form sent from elsewhere got %d", status)
+	}
+}
+
+// signInElsewhere signs this browser in as another user, as another tab
+// would, leaving the page as it is.
+func (b *browser) signInElsewhere(email, password string) {
+	b.t.Helper()
+	defer b.scripts()()
+	var status int
+	b.run(chromedp.Evaluate(`(async () => {
+		const html = await (await fetch("/login")).text();
+		const f = new DOMParser().parseFromString(html, "text/html").querySelector('form:has([name="password"])');
+		const data = new URLSearchParams(new FormData(f));
+		data.set("email", `+jsString(email)+`);
+		data.set("password", `+jsString(password)+`);
+		return (await fetch("/login", {method: "POST", body: data})).status;
+	})()`, &status, func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }))
+	if status != 200 {
+		b.fail("signing in elsewhere got %d", status)
+	}
+}
+
+// setHidden sets a hidden field of the form.
+func (b *browser) setHidden(form, name, value string) {
+	b.t.Helper()
+	var ok bool
+	b.eval(`(() => {
+		const e = document.querySelector(`+jsString(form+` input[type=hidden][name="`+name+`"]`)+`);
+		if (e) e.value = `+jsString(value)+`;
+		return !!e;
+	})()`, &ok)
+	if !ok {
+		b.fail("%s has no hidden %s", form, name)
+	}
+}
+
+// inView checks that the innermost element saying text is shown, inside
+// the window, where the user is looking.
+func (b *browser) inView(text string) {
+	b.t.Helper()
+	defer b.scripts()()
+	var where string
+	b.eval(`(() => {
+		const all = [...document.querySelectorAll("body *")].filter(e => e.innerText && e.innerText.includes(`+jsString(text)+`));
+		const e = all[all.length - 1];
+		if (!e) return "nowhere";
+		const r = e.getBoundingClientRect();
+		if (r.height === 0) return "hidden";
+		if (r.top < -1 || r.bottom > innerHeight + 1) return "outside the window: " + e.tagName + "." + e.className + " from " + Math.round(r.top) + " to " + Math.round(r.bottom) + " of " + innerHeight;
+		return "";
+	})()`, &where)
+	if where != "" {
+		b.fail("%q is %s", text, where)
+	}
+}
