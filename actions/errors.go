@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Kind classifies an error. Packages that speak HTTP map each kind to one
@@ -23,6 +24,7 @@ const (
 	KindTooLarge                     // the body is over the action's limit
 	KindUnsupportedMedia             // the body's content type is not one actions read
 	KindClientGone                   // the client went away, or its body stopped short: not our failure
+	KindTooManyRequests              // over a rate limit: try again after Error.RetryAfter
 )
 
 var kindNames = [...]string{
@@ -37,6 +39,7 @@ var kindNames = [...]string{
 	KindTooLarge:         "too_large",
 	KindUnsupportedMedia: "unsupported_media_type",
 	KindClientGone:       "client_gone",
+	KindTooManyRequests:  "too_many_requests",
 }
 
 // String returns the kind's stable, snake_case name, as used in logs and
@@ -55,6 +58,9 @@ type Error struct {
 	Message string            // user-safe; empty means the kind's generic words
 	Fields  map[string]string // field errors, keyed by form field name
 	Err     error             // the cause, for logs
+	// RetryAfter is how long a caller over a rate limit
+	// ([KindTooManyRequests]) should wait before trying again.
+	RetryAfter time.Duration
 }
 
 // Error returns the message (or the kind), the number of field errors and
@@ -105,6 +111,30 @@ func Errorf(kind Kind, format string, args ...any) error {
 //	}
 func Invalid(fields map[string]string) error {
 	return &Error{Kind: KindInvalid, Fields: fields}
+}
+
+// TooManyRequests returns an error of kind [KindTooManyRequests]: the
+// caller is over a rate limit and may try again after retryAfter. The
+// message says when, in words.
+func TooManyRequests(retryAfter time.Duration) error {
+	return &Error{Kind: KindTooManyRequests, RetryAfter: retryAfter,
+		Message: "Too many attempts. Try again in " + inWords(retryAfter) + "."}
+}
+
+// inWords says a wait in whole seconds, minutes or hours, rounded up.
+func inWords(d time.Duration) string {
+	unit, size := "second", time.Second
+	switch {
+	case d > 90*time.Minute:
+		unit, size = "hour", time.Hour
+	case d > 90*time.Second:
+		unit, size = "minute", time.Minute
+	}
+	n := int64((d + size - 1) / size)
+	if n <= 1 {
+		return "1 " + unit
+	}
+	return fmt.Sprintf("%d %ss", n, unit)
 }
 
 // KindOf returns the kind of err: the kind of the first *Error in its chain,
@@ -164,6 +194,8 @@ func (k Kind) Message() string {
 		return "The submission's format is not supported."
 	case KindClientGone:
 		return "The request ended before it was complete; please try again."
+	case KindTooManyRequests:
+		return "Too many attempts. Try again later."
 	}
 	return "Something went wrong on our side."
 }

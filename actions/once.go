@@ -16,8 +16,8 @@ import (
 // submission of the same rendered form, a double click or a resent POST
 // with JavaScript off, never runs the mutation again and fails with
 // [KindConflict]. A mutation that refused (an error of kind invalid,
-// unauthenticated, forbidden, not found or conflict, which say nothing was
-// done) spends nothing, so the same form may be sent again; one that
+// unauthenticated, forbidden, not found, conflict or too many requests,
+// which say nothing was done) spends nothing, so the same form may be sent again; one that
 // failed otherwise (an internal error, a client that went away) may have
 // written before it failed, so its token stays spent. A form without a token is
 // refused; JSON callers may send one in the [HeaderOnce] header, and Go
@@ -107,7 +107,7 @@ func (c *core) runOnce(ctx context.Context, in any) (any, error) {
 // the caller was refused. Anything else may come after a write.
 func refused(err error) bool {
 	switch KindOf(err) {
-	case KindInvalid, KindUnauthenticated, KindForbidden, KindNotFound, KindConflict:
+	case KindInvalid, KindUnauthenticated, KindForbidden, KindNotFound, KindConflict, KindTooManyRequests:
 		return true
 	}
 	return false

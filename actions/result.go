@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"time"
 )
 
 // Status says how an action call ended.
@@ -42,6 +43,9 @@ type Result struct {
 	// Digest identifies an internal error in the logs, for the user to
 	// quote. It is set for KindInternal only.
 	Digest string
+	// RetryAfter is how long to wait before trying again, for
+	// KindTooManyRequests.
+	RetryAfter time.Duration
 	// Err is the full error, for logs; never shown in production.
 	Err error
 	// Cookies set by the mutation, for whatever response leaves.
@@ -66,6 +70,7 @@ func (res *Result) fail(err error) {
 		e = &Error{Kind: KindInternal, Err: err}
 	}
 	res.Kind, res.Err, res.Error, res.Status = e.Kind, err, e.Message, StatusFailed
+	res.RetryAfter = e.RetryAfter
 	switch e.Kind {
 	case KindInvalid:
 		res.Status, res.Fields = StatusInvalid, e.Fields
@@ -83,6 +88,12 @@ func newDigest() string {
 	var b [8]byte
 	rand.Read(b[:])
 	return hex.EncodeToString(b[:])
+}
+
+// RetryAfterSeconds is RetryAfter in whole seconds, rounded up, as the
+// Retry-After header says it; 0 when there is none.
+func (res *Result) RetryAfterSeconds() int64 {
+	return int64((res.RetryAfter + time.Second - 1) / time.Second)
 }
 
 // OK reports whether the call succeeded.
@@ -105,9 +116,11 @@ func (res *Result) MarshalJSON() ([]byte, error) {
 		Message  string            `json:"message,omitempty"`
 		Redirect string            `json:"redirect,omitempty"`
 		Digest   string            `json:"digest,omitempty"`
+		// RetryAfter is in whole seconds, as in the Retry-After header.
+		RetryAfter int64 `json:"retry_after,omitempty"`
 	}
 	w := wire{OK: res.OK(), Status: res.Status, Fields: res.Fields, Error: res.Error,
-		Message: res.Message, Redirect: res.Redirect, Digest: res.Digest}
+		Message: res.Message, Redirect: res.Redirect, Digest: res.Digest, RetryAfter: res.RetryAfterSeconds()}
 	if res.Status == StatusOK {
 		w.Out = res.Out
 	} else {

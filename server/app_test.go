@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/a-h/templ"
 
@@ -90,6 +91,8 @@ func newApp(t testing.TB, dev bool) *app {
 			actions.Redirect(ctx, "https://pay.example.com/checkout")
 		case "taken":
 			return in, actions.Invalid(map[string]string{"title": "That title is taken."})
+		case "again":
+			return in, actions.TooManyRequests(90 * time.Second)
 		}
 		actions.SetMessage(ctx, "Saved "+in.Title+".")
 		return in, nil

@@ -3,6 +3,7 @@ package server
 import (
 	"io"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/formwork-dev/formwork/actions"
@@ -41,6 +42,9 @@ func setActionHeaders(w http.ResponseWriter, res *actions.Result) {
 	}
 	for _, c := range res.Cookies {
 		http.SetCookie(w, c)
+	}
+	if n := res.RetryAfterSeconds(); n > 0 {
+		h.Set("Retry-After", strconv.FormatInt(n, 10))
 	}
 }
 

@@ -209,6 +209,30 @@ func TestInvalidInput(t *testing.T) {
 	})
 }
 
+// Over a rate limit, every caller gets 429 with Retry-After and words
+// that say when, in the form for a page.
+func TestTooManyRequests(t *testing.T) {
+	for _, c := range callers {
+		t.Run(c.name, func(t *testing.T) {
+			a := newApp(t, false)
+			resp, body := a.do(t, call{body: a.saveForm(url.Values{"title": {"again"}}), user: "ann", caller: c.caller, target: views.DOMID(a.save, "")})
+			if resp.StatusCode != 429 || resp.Header.Get("Retry-After") != "90" {
+				t.Fatalf("got %d, Retry-After %q", resp.StatusCode, resp.Header.Get("Retry-After"))
+			}
+			if c.caller == server.CallerJSON {
+				if m := jsonBody(t, body); m["kind"] != "too_many_requests" || m["retry_after"] != 90.0 {
+					t.Fatalf("JSON: %s", body)
+				}
+				return
+			}
+			form := regexp.MustCompile(`(?s)<form id="` + views.DOMID(a.save, "") + `".*?</form>`).FindString(body)
+			if !strings.Contains(form, "Too many attempts. Try again in 90 seconds.") || !strings.Contains(form, `value="again"`) {
+				t.Fatalf("the form does not say it, with the values kept:\n%s", body)
+			}
+		})
+	}
+}
+
 func TestNotSignedInAndForbidden(t *testing.T) {
 	for _, c := range callers {
 		t.Run("anonymous "+c.name, func(t *testing.T) {

@@ -19,6 +19,7 @@ var kindStatus = [...]int{
 	actions.KindTooLarge:         http.StatusRequestEntityTooLarge,
 	actions.KindUnsupportedMedia: http.StatusUnsupportedMediaType,
 	actions.KindClientGone:       http.StatusBadRequest,
+	actions.KindTooManyRequests:  http.StatusTooManyRequests,
 }
 
 // StatusOf maps a result to its HTTP status through the one table from
