@@ -15,10 +15,22 @@
 // and show their errors with aria-invalid and aria-describedby.
 //
 // The same form works with JavaScript off (a plain POST to the page) and
-// with htmx 2 or 4 (hx-post to the page, the response swapped in place).
-// Each form is a templ fragment named by its DOM id, so the server renders
-// the page once and cuts the form out of it for htmx. Put [HTMXConfig] in
-// the page head so that htmx 2 swaps the 422 that an invalid submit gets.
+// with htmx 2 or 4 (hx-post to the page). Each form is a templ fragment
+// named by its DOM id, so the server renders the page once and cuts the
+// form out of it for htmx after an error; after a success it sends the
+// whole page, which htmx morphs into the body, so that nothing on it is
+// stale. A page for htmx loads, from package static:
+//
+//	<head>
+//		@views.HTMXConfig()  // htmx 2 swaps the 422 of an invalid submit
+//		<script src={ files.URL(static.HTMX2) } defer></script>
+//		<script src={ files.URL(static.Idiomorph) } defer></script> // htmx 2 only
+//		<script src={ files.URL(static.JS) } defer></script>
+//	</head>
+//	<body hx-ext="morph"> // htmx 2 only: htmx 4 morphs by itself
+//
+// formwork.js marks a sending form's buttons busy, and keeps focus and what
+// the user is typing in other forms across the morph.
 //
 // [Notice] is the page's one message slot: the flash after a redirect,
 // and the outcome of a submit whose form is not on the page.
