@@ -58,9 +58,8 @@ type Error struct {
 	Message string            // user-safe; empty means the kind's generic words
 	Fields  map[string]string // field errors, keyed by form field name
 	Err     error             // the cause, for logs
-	// RetryAfter is how long a caller over a rate limit
-	// ([KindTooManyRequests]) should wait before trying again.
-	RetryAfter time.Duration
+
+	RetryAfter time.Duration // for KindTooManyRequests: the wait before trying again; 0 if not known
 }
 
 // Error returns the message (or the kind), the number of field errors and
@@ -115,8 +114,13 @@ func Invalid(fields map[string]string) error {
 
 // TooManyRequests returns an error of kind [KindTooManyRequests]: the
 // caller is over a rate limit and may try again after retryAfter. The
-// message says when, in words.
+// message says when, in words rounded up ("Try again in 2 minutes."); a
+// retryAfter of 0 or less means the wait is not known, and the message
+// says "Try again later."
 func TooManyRequests(retryAfter time.Duration) error {
+	if retryAfter <= 0 {
+		return &Error{Kind: KindTooManyRequests}
+	}
 	return &Error{Kind: KindTooManyRequests, RetryAfter: retryAfter,
 		Message: "Too many attempts. Try again in " + inWords(retryAfter) + "."}
 }

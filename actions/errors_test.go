@@ -8,19 +8,30 @@ import (
 )
 
 func TestTooManyRequestsSaysWhen(t *testing.T) {
-	for d, want := range map[time.Duration]string{
-		0:                                "1 second",
-		time.Second:                      "1 second",
-		1500 * time.Millisecond:          "2 seconds",
-		90 * time.Second:                 "90 seconds",
-		91 * time.Second:                 "2 minutes",
-		15 * time.Minute:                 "15 minutes",
-		2 * time.Hour:                    "2 hours",
-		90*time.Minute + time.Nanosecond: "2 hours",
+	for _, tc := range []struct {
+		name    string
+		wait    time.Duration
+		says    string
+		seconds int64 // Retry-After
+	}{
+		{"unknown", 0, "Too many attempts. Try again later.", 0},
+		{"negative", -time.Second, "Too many attempts. Try again later.", 0},
+		{"a second", time.Second, "Too many attempts. Try again in 1 second.", 1},
+		{"rounded up", 1500 * time.Millisecond, "Too many attempts. Try again in 2 seconds.", 2},
+		{"seconds up to 90", 90 * time.Second, "Too many attempts. Try again in 90 seconds.", 90},
+		{"then minutes", 91 * time.Second, "Too many attempts. Try again in 2 minutes.", 91},
+		{"a quarter hour", 15 * time.Minute, "Too many attempts. Try again in 15 minutes.", 900},
+		{"then hours", 90*time.Minute + time.Second, "Too many attempts. Try again in 2 hours.", 5401},
+		{"at most a day", 72 * time.Hour, "Too many attempts. Try again in 72 hours.", 86400},
 	} {
-		res := actions.ErrorResult(actions.TooManyRequests(d))
-		if res.Kind != actions.KindTooManyRequests || res.Error != "Too many attempts. Try again in "+want+"." || res.RetryAfter != d {
-			t.Errorf("%v: %v %q %v", d, res.Kind, res.Error, res.RetryAfter)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			res := actions.ErrorResult(actions.TooManyRequests(tc.wait))
+			if res.Kind != actions.KindTooManyRequests || res.Error != tc.says {
+				t.Errorf("got %v %q, want %q", res.Kind, res.Error, tc.says)
+			}
+			if got := res.RetryAfterSeconds(); got != tc.seconds {
+				t.Errorf("Retry-After %d, want %d", got, tc.seconds)
+			}
+		})
 	}
 }

@@ -17,11 +17,11 @@ import (
 // with JavaScript off, never runs the mutation again and fails with
 // [KindConflict]. A mutation that refused (an error of kind invalid,
 // unauthenticated, forbidden, not found, conflict or too many requests,
-// which say nothing was done) spends nothing, so the same form may be sent again; one that
-// failed otherwise (an internal error, a client that went away) may have
-// written before it failed, so its token stays spent. A form without a token is
-// refused; JSON callers may send one in the [HeaderOnce] header, and Go
-// callers of [Action.Call] need none.
+// which say nothing was done) spends nothing, so the same form may be
+// sent again; one that failed otherwise (an internal error, a client that
+// went away) may have written before it failed, so its token stays spent.
+// A form without a token is refused; JSON callers may send one in the
+// [HeaderOnce] header, and Go callers of [Action.Call] need none.
 func Once() Option {
 	return optionFunc(func(o *options) { o.once = true })
 }

@@ -91,9 +91,12 @@ func newDigest() string {
 }
 
 // RetryAfterSeconds is RetryAfter in whole seconds, rounded up, as the
-// Retry-After header says it; 0 when there is none.
+// Retry-After header says it: 0 when there is none, and at most a day.
 func (res *Result) RetryAfterSeconds() int64 {
-	return int64((res.RetryAfter + time.Second - 1) / time.Second)
+	if res == nil || res.RetryAfter <= 0 {
+		return 0
+	}
+	return int64((min(res.RetryAfter, 24*time.Hour) + time.Second - 1) / time.Second)
 }
 
 // OK reports whether the call succeeded.

@@ -3,6 +3,7 @@ package server
 import (
 	"fmt"
 	"net/http"
+	"slices"
 
 	"github.com/formwork-dev/formwork/actions"
 )
@@ -28,19 +29,45 @@ func (s *Server) Authenticate(next http.Handler) http.Handler {
 	})
 }
 
-// principalNow returns r with the principal as Config.Authenticate finds it
-// now, after a mutation that may have changed it (a new name, a role, an
-// account gone), so that the page rendered after an action shows no stale
-// principal either. Without Config.Authenticate, or when it fails, r is
-// returned as it is: the mutation has succeeded, and the page renders.
-func (s *Server) principalNow(r *http.Request) *http.Request {
+// withCurrentPrincipal returns r with the principal as Config.Authenticate
+// finds it after a successful mutation, which may have changed it: a new
+// name, a role, a new session in a cookie it set (res.Cookies), an account
+// gone (no principal). The page rendered after the action then shows no
+// stale principal either. Without Config.Authenticate r is returned as it
+// is, and so it is when Authenticate fails: the mutation has succeeded,
+// and the page renders for the principal the request came with, the
+// failure logged.
+func (s *Server) withCurrentPrincipal(r *http.Request, res *actions.Result) *http.Request {
 	if s.cfg.Authenticate == nil {
 		return r
 	}
-	p, err := s.cfg.Authenticate(r)
+	p, err := s.cfg.Authenticate(withCookiesSet(r, res.Cookies))
 	if err != nil {
-		s.log.ErrorContext(r.Context(), "authenticate after an action", "err", err)
+		s.log.ErrorContext(r.Context(), "authenticate after an action", "action", res.Action, "err", err)
 		return r
 	}
+	// A nil p replaces the principal the request came with.
 	return r.WithContext(actions.WithPrincipal(r.Context(), p))
+}
+
+// withCookiesSet returns r as its next request would be, once the browser
+// has stored the cookies set: those replace the request's cookies of the
+// same name, and a deleted one (MaxAge < 0) is gone.
+func withCookiesSet(r *http.Request, set []*http.Cookie) *http.Request {
+	if len(set) == 0 {
+		return r
+	}
+	next := r.Clone(r.Context())
+	next.Header.Del("Cookie")
+	for _, c := range r.Cookies() {
+		if !slices.ContainsFunc(set, func(s *http.Cookie) bool { return s.Name == c.Name }) {
+			next.AddCookie(c)
+		}
+	}
+	for _, c := range set {
+		if c.MaxAge >= 0 {
+			next.AddCookie(&http.Cookie{Name: c.Name, Value: c.Value})
+		}
+	}
+	return next
 }

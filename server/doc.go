@@ -12,10 +12,11 @@
 //     as a one-time flash), or the whole page with the errors shown, which
 //     it may keep privately (Cache-Control: private, no-cache), so that
 //     Back to it shows it rather than "Confirm Form Resubmission";
-//   - htmx (the HX-Request header) gets, after success, the whole page
-//     rendered after the mutation, with HX-Retarget: body and an
-//     HX-Reswap that morphs it into the body (see "Never stale" below), or
-//     HX-Location / HX-Redirect when the action redirects; after an error,
+//   - htmx (the HX-Request header) gets, after a views.Form's success,
+//     the whole page rendered after the mutation, with HX-Retarget: body
+//     and an HX-Reswap that morphs it into the body (see "Never stale"
+//     below), or HX-Location / HX-Redirect when the action redirects;
+//     after an error,
 //     the form's fragment, cut from the same render, with the page's
 //     views.Notice replaced out of band; a form from an older deploy gets
 //     the whole page, morphed, as after success;
@@ -29,16 +30,18 @@
 // load would show it (the header with the user's new name, a summary card,
 // a list), and the page author lists nothing. The server renders the
 // whole page once, after the mutation and with the principal as
-// Config.Authenticate finds it then, and asks htmx to morph it into the
+// [Config.Authenticate] finds it then, and asks htmx to morph it into the
 // body: htmx 4 with its own outerMorph (it sends HX-Request-Type), htmx 2
-// with idiomorph's morph extension (static.Idiomorph, and hx-ext="morph"
-// on the body). A morph keeps every element that is still there, so focus
-// stays, and formwork.js (static.JS) keeps what the user is typing in
-// other forms and resets the form that was sent. An htmx 2 page without
-// the extension gets the body's inner HTML swapped instead: still never
-// stale. The whole page costs no more server time than the fragment (templ
-// renders the whole tree either way); it is the bytes that grow, from 2.3
-// to 5.5 KB (0.8 to 1.8 KB gzipped) on the demo's invoice page.
+// with idiomorph's morph extension (static.Idiomorph, and
+// hx-ext="morph" on the body). A morph keeps every element that is still
+// there, so focus stays, and formwork.js (static.JS) keeps what the user
+// is typing in other forms and resets the form that was sent. An htmx 2
+// page without the extension gets the body's inner HTML swapped instead:
+// still never stale. A hand-written hx-post, which sends no _form field,
+// gets the fragment its HX-Target names, with the [views.Notice] out of
+// band, as after an error. The whole page costs about the fragment's
+// server time, since templ renders the whole tree either way, and more
+// bytes: BenchmarkRefresh in the demo measures both.
 //
 // Nothing happens silently: when no form on the page shows a result (the
 // form is gone: the row it archived, a form this user no longer sees), the

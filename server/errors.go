@@ -84,7 +84,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, res *actions
 	}
 	w.Header()["Content-Type"] = headerHTML
 	w.Header()["Cache-Control"] = headerNoStore
-	backable(w, r)
+	keepForBack(w, r)
 	writeBuffered(w, status, buf)
 }
 

@@ -9,17 +9,25 @@ package server
 // place.
 var (
 	headerNoStore    = []string{"no-store"}
-	headerBackable   = []string{"private, no-cache"} // see backable
+	headerBackable   = []string{"private, no-cache"} // see keepForBack
 	headerHTML       = []string{"text/html; charset=utf-8"}
 	headerJSON       = []string{"application/json"}
 	headerVaryHX     = []string{"HX-Request"}
 	headerVaryCaller = []string{"HX-Request, Accept"} // who calls an action decides the response's shape
 )
 
-// The headers that morph the whole page into the body after an action
-// (see morphPage).
+// The htmx response headers that say where and how an answer is swapped,
+// and the values formwork gives them: the whole page morphed into the body
+// (see morphPage), or nothing swapped at all. The keys are canonical, as
+// the header map holds them.
+const (
+	headerKeyRetarget = "Hx-Retarget"
+	headerKeyReswap   = "Hx-Reswap"
+)
+
 var (
 	headerBody       = []string{"body"}
 	headerOuterMorph = []string{"outerMorph"}      // htmx 4
 	headerMorphInner = []string{"morph:innerHTML"} // htmx 2 with idiomorph
+	headerNone       = []string{"none"}
 )

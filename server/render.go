@@ -16,8 +16,9 @@ import (
 )
 
 // renderPage renders a page to a buffer, cut to the htmx target's fragment
-// for htmx callers, and writes it with status only once rendering
-// succeeded: half a page never leaves.
+// for htmx callers, and writes it with status and its headers only once
+// rendering succeeded: half a page never leaves, and neither does a header
+// that asks htmx to put the page in place of the body.
 func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, page PageFunc, res *actions.Result, status int) {
 	c, err := page(w, r, res)
 	if err != nil {
@@ -31,55 +32,61 @@ func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, page PageFun
 	}
 	buf := getBuffer()
 	defer putBuffer(buf)
-	if err := renderResultPage(w, r, res, c, buf); err != nil {
+	morph, err := renderResultPage(w, r, res, c, buf)
+	if err != nil {
 		s.fail(w, r, err)
 		return
+	}
+	if morph {
+		morphPage(w, r)
 	}
 	writeBuffered(w, status, buf)
 }
 
 // renderResultPage renders the page, or the fragments htmx swaps, with the
-// result. When no form on the page showed the result (its form is gone),
-// it renders again with the result in the page's views.Notice, so that
+// result, and reports whether htmx is to morph the whole page into the
+// body. When no form on the page showed the result (its form is gone), it
+// renders again with the result in the page's views.Notice, so that
 // nothing happens silently.
-func renderResultPage(w http.ResponseWriter, r *http.Request, res *actions.Result, c templ.Component, buf *bytes.Buffer) error {
+func renderResultPage(w http.ResponseWriter, r *http.Request, res *actions.Result, c templ.Component, buf *bytes.Buffer) (morph bool, err error) {
 	ctx, shown := views.TrackResult(views.WithPath(r.Context(), requestPath(r)))
-	target := fragmentTarget(w, r, res)
+	target, morph := fragmentTarget(r, res)
 	if err := renderTo(ctx, r, c, target, buf); err != nil {
-		return err
+		return false, err
 	}
 	if res == nil || res.Action == "" || shown.Shown() {
-		return nil
+		return morph, nil
 	}
 	buf.Reset()
 	if err := renderTo(views.WithResultUnshown(ctx), r, c, target, buf); err != nil {
-		return err
+		return false, err
 	}
 	if target != "" && !res.OK() && !bytes.Contains(buf.Bytes(), []byte(`id="`+target+`"`)) {
 		// The form is not on the page now: keep it as the user left it,
 		// with what they typed, and say why in the Notice.
-		w.Header().Set("HX-Reswap", "none")
+		w.Header()[headerKeyReswap] = headerNone
 	}
-	return nil
+	return morph, nil
 }
 
-// fragmentTarget is the fragment an htmx caller swaps, or "" for the whole
-// page. After a successful action the whole page is morphed into the
-// body, so that no part of it is stale; so is it for a form from an older
-// deploy, whose action is unknown here and whose fragment may be gone.
-func fragmentTarget(w http.ResponseWriter, r *http.Request, res *actions.Result) string {
+// fragmentTarget is the fragment an htmx caller swaps, "" for the whole
+// page, and whether that page is to be morphed into the body. A views.Form
+// (it sends _form) that succeeded gets the whole page, morphed, so that no
+// part of it is stale; so does a form of an older deploy, whose action is
+// unknown here and whose fragment may be gone. Any other htmx caller, such
+// as a hand-written hx-post, gets the fragment its HX-Target names.
+func fragmentTarget(r *http.Request, res *actions.Result) (target string, morph bool) {
 	if CallerOf(r) != CallerHTMX {
-		return ""
+		return "", false
 	}
-	if res != nil && r.Method == http.MethodPost && (res.OK() || res.Kind == actions.KindUnknownAction) {
-		morphPage(w, r)
-		return ""
+	if res != nil && r.Method == http.MethodPost && (res.Kind == actions.KindUnknownAction || res.OK() && res.Form != "") {
+		return "", true
 	}
-	target := htmxTarget(r)
+	target = htmxTarget(r)
 	if target == "" && res != nil {
 		target = res.Form
 	}
-	return target
+	return target, false
 }
 
 // morphPage asks htmx to morph the whole page it is sent into the body:
@@ -87,14 +94,17 @@ func fragmentTarget(w http.ResponseWriter, r *http.Request, res *actions.Result)
 // with idiomorph's morph extension. Matched elements are kept, so focus
 // stays, and formwork.js keeps what the user is typing in other forms. An
 // htmx 2 page without the extension swaps the body's inner HTML instead:
-// still never stale, only less gentle.
+// still never stale, only less gentle. The answer depends on
+// HX-Request-Type, which Vary need not name: an action's answer is never
+// stored (no-store, or private, no-cache for a browser's, which sends no
+// HX- headers).
 func morphPage(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
-	h["Hx-Retarget"] = headerBody
+	h[headerKeyRetarget] = headerBody
 	if r.Header.Get("HX-Request-Type") != "" {
-		h["Hx-Reswap"] = headerOuterMorph
+		h[headerKeyReswap] = headerOuterMorph
 	} else {
-		h["Hx-Reswap"] = headerMorphInner
+		h[headerKeyReswap] = headerMorphInner
 	}
 }
 

@@ -74,19 +74,21 @@ func (s *Server) respondBrowser(w http.ResponseWriter, r *http.Request, res *act
 	case res.Kind == actions.KindUnauthenticated:
 		http.Redirect(w, r, s.loginURL(backURL(r, page != nil)), http.StatusSeeOther)
 	default:
-		backable(w, r)
+		keepForBack(w, r)
 		s.renderResult(w, r, res, page)
 	}
 }
 
-// backable marks the page that answers a plain browser's POST (an invalid
-// submit, a conflict, an error) private, no-cache rather than no-store. A
-// browser keeps no copy of a no-store answer to a POST, so Back to it, after
-// the next submit succeeded, shows "Confirm Form Resubmission" instead of
-// the page; private, no-cache lets Back show the page as the user left it,
-// while no shared cache keeps it and no load reuses it without asking.
-// Passwords and other sensitive fields are never in it.
-func backable(w http.ResponseWriter, r *http.Request) {
+// keepForBack marks the page that answers a plain browser's POST (an
+// invalid submit, a conflict, any error) private, no-cache rather than
+// no-store. A browser keeps no copy of a no-store answer to a POST, so Back
+// to it, after the next submit succeeded, shows "Confirm Form Resubmission"
+// instead of the page; private, no-cache lets Back show the page as the
+// user left it, while no shared cache keeps it and no load reuses it
+// without asking. It holds no more than the page the user was on: the
+// values it refills never include a sensitive field (actions.Sensitive).
+// Redirects, htmx and JSON answers stay no-store.
+func keepForBack(w http.ResponseWriter, r *http.Request) {
 	if r.Method == http.MethodPost && CallerOf(r) == CallerBrowser {
 		w.Header()["Cache-Control"] = headerBackable
 	}
@@ -98,7 +100,7 @@ func (s *Server) respondHTMX(w http.ResponseWriter, r *http.Request, res *action
 	header, target := s.htmxRedirect(r, res)
 	if header == "" {
 		if res.OK() {
-			r = s.principalNow(r)
+			r = s.withCurrentPrincipal(r, res)
 		}
 		s.renderResult(w, r, res, page)
 		return

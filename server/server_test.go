@@ -719,33 +719,61 @@ func TestPageNeedsSignIn(t *testing.T) {
 }
 
 // Never silent: when the form that was sent is not on the page any more,
-// its outcome shows in the page's Notice: for a browser in the page, for
+// its outcome shows in the page's Notice: for a browser in the page; for
 // htmx out of band after an error, which keeps the form as the user left
-// it (HX-Reswap: none), and in the page morphed in after a success.
+// it (HX-Reswap: none); in the page morphed in after a views.Form's
+// success; and out of band after a hand-written hx-post's success (it
+// sends no _form), which gets the fragment it targets.
 func TestOutcomeOfAFormThatIsGone(t *testing.T) {
 	a := newApp(t, false)
 	a.srv.Page("/gone", func(w http.ResponseWriter, r *http.Request, res *actions.Result) (templ.Component, error) {
 		return templ.Join(views.Notice(res), templ.Raw("<p>the row is gone</p>")), nil
 	})
-	form := a.archiveForm(a.sealed(t))
-	body, _ := io.ReadAll(form)
+	form := url.Values{"_action": {a.archive.ID()}, "_form": {views.DOMID(a.archive, "")}, "_bound": {a.sealed(t)}}
 	for name, tc := range map[string]struct {
 		user, says string
 		caller     server.Caller
+		handWrote  bool // no _form: not a views.Form
 		status     int
 		reswap     string
+		outOfBand  bool
 	}{
-		"forbidden, browser": {"ann", "You do not have permission", server.CallerBrowser, 403, ""},
-		"forbidden, htmx":    {"ann", "You do not have permission", server.CallerHTMX, 403, "none"},
-		"archived, htmx":     {"root", "Archived.", server.CallerHTMX, 200, "morph:innerHTML"},
+		"forbidden, browser":          {"ann", "You do not have permission", server.CallerBrowser, false, 403, "", false},
+		"forbidden, htmx":             {"ann", "You do not have permission", server.CallerHTMX, false, 403, "none", true},
+		"archived, htmx":              {"root", "Archived.", server.CallerHTMX, false, 200, "morph:innerHTML", false},
+		"archived, hand-written htmx": {"root", "Archived.", server.CallerHTMX, true, 200, "", true},
 	} {
-		resp, page := a.do(t, call{path: "/gone", body: bytes.NewReader(body), user: tc.user, caller: tc.caller, target: views.DOMID(a.archive, "")})
+		body := form
+		if tc.handWrote {
+			body = without(form, "_form")
+		}
+		resp, page := a.do(t, call{path: "/gone", body: strings.NewReader(body.Encode()), user: tc.user, caller: tc.caller, target: views.DOMID(a.archive, "")})
 		notice := regexp.MustCompile(`(?s)<div id="fw-notice"[^>]*>(.*?)</div></div>`).FindStringSubmatch(page)
 		if resp.StatusCode != tc.status || notice == nil || !strings.Contains(notice[1], tc.says) || resp.Header.Get("HX-Reswap") != tc.reswap {
 			t.Errorf("%s: %d, HX-Reswap %q:\n%s", name, resp.StatusCode, resp.Header.Get("HX-Reswap"), page)
 		}
-		if tc.caller == server.CallerHTMX && tc.status != 200 && !strings.Contains(page, `hx-swap-oob="true"`) {
-			t.Errorf("%s: the Notice is not out of band", name)
+		if oob := strings.Contains(page, `hx-swap-oob="true"`); oob != tc.outOfBand {
+			t.Errorf("%s: the Notice out of band: %v, want %v", name, oob, tc.outOfBand)
 		}
+	}
+}
+
+// A page that fails to render after a success answers 500 with the digest,
+// and never with the headers that would put that answer in place of the
+// whole body.
+func TestFailedRenderAfterSuccessIsNotMorphed(t *testing.T) {
+	a := newApp(t, false)
+	a.srv.Page("/fails", func(w http.ResponseWriter, r *http.Request, res *actions.Result) (templ.Component, error) {
+		if res.OK() {
+			return nil, errors.New("the page's query failed")
+		}
+		return views.Form(a.save, res, views.FormOptions{}), nil
+	})
+	resp, body := a.do(t, call{path: "/fails", body: a.saveForm(url.Values{"title": {"hello"}}), user: "ann", caller: server.CallerHTMX})
+	if resp.StatusCode != 500 || !strings.Contains(body, "Something went wrong on our side.") {
+		t.Fatalf("got %d:\n%s", resp.StatusCode, body)
+	}
+	if h := resp.Header.Get("HX-Retarget") + resp.Header.Get("HX-Reswap"); h != "" {
+		t.Errorf("a failed render carries HX-Retarget/HX-Reswap %q", h)
 	}
 }

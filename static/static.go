@@ -34,7 +34,7 @@ const (
 	// after htmx 2 and put hx-ext="morph" on the body, so that the page
 	// after an action is morphed in place.
 	Idiomorph = "idiomorph-ext-0.8.0.min.js"
-	CSS       = "formwork.css"
+	CSS       = "formwork.css" // the form styles: fields, errors, the pending state, the message slot
 	// JS is formwork's script for htmx pages: a form's submit buttons are
 	// busy while its request is in flight, and a morph after an action
 	// keeps focus and what the user is typing in other forms.

@@ -19,15 +19,18 @@
 // named by its DOM id, so the server renders the page once and cuts the
 // form out of it for htmx after an error; after a success it sends the
 // whole page, which htmx morphs into the body, so that nothing on it is
-// stale. A page for htmx loads, from package static:
+// stale. A page for htmx loads, from package static, htmx, formwork.js and,
+// for htmx 2 only, idiomorph, whose morph the body turns on (htmx 4
+// morphs by itself); [HTMXConfig] makes htmx 2 swap the 422 of an invalid
+// submit:
 //
 //	<head>
-//		@views.HTMXConfig()  // htmx 2 swaps the 422 of an invalid submit
+//		@views.HTMXConfig()
 //		<script src={ files.URL(static.HTMX2) } defer></script>
-//		<script src={ files.URL(static.Idiomorph) } defer></script> // htmx 2 only
+//		<script src={ files.URL(static.Idiomorph) } defer></script>
 //		<script src={ files.URL(static.JS) } defer></script>
 //	</head>
-//	<body hx-ext="morph"> // htmx 2 only: htmx 4 morphs by itself
+//	<body hx-ext="morph">
 //
 // formwork.js marks a sending form's buttons busy, and keeps focus and what
 // the user is typing in other forms across the morph.

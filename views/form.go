@@ -24,9 +24,10 @@ type FormOptions struct {
 	Bind url.Values
 	// Values are the fields' initial values, shown until a submit fails.
 	Values url.Values
-	// Target is the DOM id of the element htmx replaces with the response:
-	// a [Region] around the form and more, such as a list it adds to. The
-	// default is the form itself.
+	// Target is the DOM id of the element htmx replaces with the response
+	// to a failed submit: a [Region] around the form and more, such as a
+	// list it adds to. The default is the form itself. After a success the
+	// server sends the whole page, which htmx morphs into the body.
 	Target string
 	// Path is where the form posts. The default is the page's own path, as
 	// the server puts it in the context ([WithPath]).

@@ -24,8 +24,9 @@ const NoticeID = "fw-notice"
 // A form's own result shows in the form and never here too: the server
 // renders the page again, with [WithResultUnshown], when no form showed
 // it. The slot is always rendered, empty when there is nothing to say, so
-// that an htmx response replaces it out of band ([WithOutOfBand]) and
-// every action clears the last message.
+// that every action's answer to htmx replaces it, out of band with a
+// fragment ([WithOutOfBand]) or as part of the page morphed in after a
+// success, and every action clears the last message.
 func Notice(res *actions.Result) templ.Component {
 	return templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
 		slot := templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {

@@ -123,6 +123,20 @@
     }
   }
 
+  // ok reports whether the answer's status is a success (2xx).
+  function ok(event) {
+    var d = event.detail || {};
+    var status = d.xhr ? d.xhr.status : (d.ctx && d.ctx.response ? d.ctx.response.status : 0);
+    return status >= 200 && status < 300;
+  }
+
+  // action reports whether the request was an action's: a POST.
+  function action(event) {
+    var d = event.detail || {};
+    var verb = (d.requestConfig && d.requestConfig.verb) || (d.ctx && d.ctx.request && d.ctx.request.method) || "";
+    return verb.toUpperCase() === "POST";
+  }
+
   function reswap(event) {
     var d = event.detail || {};
     if (d.xhr) return d.xhr.getResponseHeader("HX-Reswap") || "";
@@ -133,7 +147,8 @@
   // noticeInView scrolls the page's message slot into the window when an
   // action's answer put words in it (its form is gone from the page) and
   // the user is looking elsewhere, at the row they acted on.
-  function noticeInView() {
+  function noticeInView(event) {
+    if (!action(event)) return; // a GET (a poll, a fragment) leaves the page where it is
     var n = document.getElementById("fw-notice");
     if (!n || !n.textContent.trim()) return;
     var r = n.getBoundingClientRect();
@@ -144,7 +159,9 @@
   on(["htmx:afterRequest", "htmx:finally:request"], busy(false));
   on(["htmx:afterRequest", "htmx:finally:request"], noticeInView);
   on(["htmx:beforeSwap", "htmx:before:swap"], function (event) {
-    kept = /morph/i.test(reswap(event)) ? snapshot(sourceForm(event)) : null;
+    // After a failure (an older deploy's form) the sent form keeps what
+    // was typed too; after a success it is reset.
+    kept = /morph/i.test(reswap(event)) ? snapshot(ok(event) ? sourceForm(event) : null) : null;
   });
   on(["htmx:afterSwap", "htmx:after:swap"], function () {
     if (!kept) return;

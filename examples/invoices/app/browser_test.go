@@ -19,7 +19,6 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/fetch"
 	"github.com/chromedp/cdproto/network"
-	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
 	"github.com/formwork-dev/formwork/examples/invoices/app"
@@ -263,7 +262,7 @@ func (b *browser) axe(state string) {
 	b.run(chromedp.Evaluate(`axe.run(document, {resultTypes: ["violations"]}).then(r => r.violations.map(v => ({
 		id: v.id, impact: v.impact || "", help: v.help, nodes: v.nodes.length,
 		targets: v.nodes.slice(0, 3).map(n => n.target.join(" ")),
-	})))`, &vs, func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }))
+	})))`, &vs, await))
 	if len(vs) == 0 {
 		return
 	}
@@ -591,7 +590,7 @@ func (b *browser) walkThrough() {
 	}
 
 	b.signIn()
-	b.internalError(b.db) // last: the app has no database after it
+	b.internalError() // last: the app has no database after it
 }
 
 // signIn signs in as the admin through the login form.
