@@ -2,6 +2,7 @@ package actions
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -47,10 +48,23 @@ type limitedBody struct {
 	read   int64
 	limit  int64
 	broken error // the transport's error: the client went away or stalled
+
+	ctx      context.Context // the request's, for admit
+	admitted bool            // the action admitted the caller (see admit)
 }
 
 func newLimitedBody(w http.ResponseWriter, req *http.Request, limit int64) *limitedBody {
-	return &limitedBody{r: http.MaxBytesReader(w, req.Body, limit), limit: limit}
+	return &limitedBody{r: http.MaxBytesReader(w, req.Body, limit), limit: limit, ctx: req.Context()}
+}
+
+// admit lets c check the caller (core.admit) once its action is known and
+// before the body's bulk is read.
+func (b *limitedBody) admit(c *core) error {
+	if b.admitted {
+		return nil
+	}
+	b.admitted = true
+	return c.admit(b.ctx)
 }
 
 func (b *limitedBody) Read(p []byte) (int, error) {

@@ -49,9 +49,14 @@ func (r *Registry) parseURLEncoded(c *core, body *limitedBody, res *Result) (*co
 			return c, nil, err
 		}
 		// The form's DOM id comes second, so that even a body over the
-		// limit is answered on the form that sent it.
+		// limit, or a caller refused, is answered on the form that sent it.
 		if err := peekForm(body, raw, res); err != nil {
 			return c, nil, err
+		}
+		if c != nil {
+			if err := body.admit(c); err != nil {
+				return c, nil, err
+			}
 		}
 	}
 	if _, err := raw.ReadFrom(body); err != nil {

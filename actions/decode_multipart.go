@@ -62,6 +62,9 @@ func (r *Registry) readPart(c *core, part *multipart.Part, body *limitedBody, va
 	_, disp, _ := mime.ParseMediaType(part.Header.Get("Content-Disposition"))
 	_, isFile := disp["filename"]
 	if c != nil && !strings.HasPrefix(name, "_") {
+		if err := body.admit(c); err != nil {
+			return c, err
+		}
 		if f, ok := c.Field(name); !ok || f.File != isFile {
 			return c, malformed("The form has an unknown field %.60q.", name)
 		}

@@ -23,6 +23,14 @@
 //  5. return: the caller gets a [Result] (over HTTP) or the output and an
 //     error (from [Action.Call]).
 //
+// Over HTTP, a policy that needs no input ([SignedIn], [RequireRole])
+// runs before parse: as soon as the body has named its action (the form's
+// first field, or the ID in the URL) and, for a form, the form that sent
+// it (its second field), and before a byte more is read. A caller it
+// refuses gets 401 or 403 without the body's bulk read or parsed, and
+// learns nothing of the action's fields, not even whether its input was
+// valid. A policy that needs the input ([Authorize]) runs in seam 2.
+//
 // # Registries and IDs
 //
 // Actions are registered on a [Registry], a value with no package-level

@@ -10,15 +10,16 @@ import (
 // execute runs the seams after parse on in (a *In): validate, authorize,
 // mutate and revalidate.
 func (c *core) execute(ctx context.Context, in any) (any, error) {
-	return c.executeWith(ctx, in, nil)
+	return c.executeWith(ctx, in, nil, false)
 }
 
-// executeWith is execute with field errors already found while decoding.
-func (c *core) executeWith(ctx context.Context, in any, decodeErrs map[string]string) (any, error) {
+// executeWith is execute with field errors already found while decoding,
+// and with the policy that needs no input run already when admitted.
+func (c *core) executeWith(ctx context.Context, in any, decodeErrs map[string]string, admitted bool) (any, error) {
 	if err := c.validate(in, decodeErrs); err != nil {
 		return nil, err
 	}
-	if err := c.authorize(ctx, in); err != nil {
+	if err := c.authorize(ctx, in, admitted); err != nil {
 		return nil, err
 	}
 	ctx, cancel := detach(ctx)

@@ -37,7 +37,7 @@ func (r *Registry) Invoke(w http.ResponseWriter, req *http.Request, id string) *
 		return res
 	}
 	cl := &call{req: req, once: p.once}
-	out, err := c.executeWith(context.WithValue(req.Context(), callKey{}, cl), p.in, p.fields)
+	out, err := c.executeWith(context.WithValue(req.Context(), callKey{}, cl), p.in, p.fields, p.admitted)
 	res.Cookies = cl.cookies
 	if err != nil {
 		err = ClientGone(req.Context(), err)
@@ -60,6 +60,9 @@ type payload struct {
 	fields map[string]string
 	values url.Values
 	once   string // the sealed one-time token sent
+	// admitted is set when the policy that needs no input ran before the
+	// body was read (see core.admit).
+	admitted bool
 }
 
 // refill returns the values to show again in a form: the submitted ones but
@@ -89,18 +92,33 @@ func (r *Registry) parse(w http.ResponseWriter, req *http.Request, res *Result) 
 	header := req.Header.Get("Content-Type")
 	mt, params := mediaType(header)
 	body := newLimitedBody(w, req, limit)
+	if c != nil {
+		if err := body.admit(c); err != nil {
+			return c, nil, err
+		}
+	}
+	var p *payload
+	var err error
 	switch mt {
 	case typeURLEncoded:
-		return r.parseURLEncoded(c, body, res)
+		c, p, err = r.parseURLEncoded(c, body, res)
 	case typeMultipart:
-		return r.parseMultipart(c, body, params["boundary"], res)
+		c, p, err = r.parseMultipart(c, body, params["boundary"], res)
 	case typeJSON:
 		if c == nil {
 			return nil, nil, malformed("A JSON body needs the action ID in the URL.")
 		}
-		return r.parseJSON(c, body, req.Header.Get(HeaderBound), req.Header.Get(HeaderOnce), res)
+		c, p, err = r.parseJSON(c, body, req.Header.Get(HeaderBound), req.Header.Get(HeaderOnce), res)
+	default:
+		return c, nil, unsupportedMedia(header)
 	}
-	return c, nil, unsupportedMedia(header)
+	if err == nil && !body.admitted {
+		err = body.admit(c) // a body that named its action late
+	}
+	if p != nil {
+		p.admitted = body.admitted
+	}
+	return c, p, err
 }
 
 // identify finds the action named by id once the body has shown it, and

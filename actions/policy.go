@@ -57,13 +57,31 @@ func Public() Option {
 	return optionFunc(func(o *options) { o.public, o.policyName = true, "public" })
 }
 
-// authorize runs the action's policy on in (a *In). A refusal keeps its
-// kind; any other error from the policy is internal.
-func (c *core) authorize(ctx context.Context, in any) error {
-	if c.opts.public {
+// authorize runs the action's policy on in (a *In), unless admit ran it
+// already. A refusal keeps its kind; any other error from the policy is
+// internal.
+func (c *core) authorize(ctx context.Context, in any, admitted bool) error {
+	if c.opts.public || admitted && c.opts.policyIn == nil {
 		return nil
 	}
-	err := c.opts.policy(ctx, PrincipalFrom(ctx), reflect.ValueOf(in).Elem().Interface())
+	return c.checkPolicy(ctx, reflect.ValueOf(in).Elem().Interface())
+}
+
+// admit runs, before the body is read any further, a policy that needs no
+// input: one that looks at the principal alone, as [SignedIn] and
+// [RequireRole] do. A caller it refuses costs no parsing, and learns
+// nothing of the action's fields, not even whether its input was valid. A
+// policy that needs the input ([Authorize]) runs after parse, as the
+// seams say.
+func (c *core) admit(ctx context.Context) error {
+	if c.opts.public || c.opts.policyIn != nil {
+		return nil
+	}
+	return c.checkPolicy(ctx, nil)
+}
+
+func (c *core) checkPolicy(ctx context.Context, in any) error {
+	err := c.opts.policy(ctx, PrincipalFrom(ctx), in)
 	if err == nil {
 		return nil
 	}
