@@ -2,7 +2,6 @@ package actions
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -49,22 +48,29 @@ type limitedBody struct {
 	limit  int64
 	broken error // the transport's error: the client went away or stalled
 
-	ctx      context.Context // the request's, for admit
-	admitted bool            // the action admitted the caller (see admit)
+	req      *http.Request // for admit
+	admitted bool          // the action admitted the caller (see admit)
+	refunds  refunds       // of the limits admit took the call from
 }
 
 func newLimitedBody(w http.ResponseWriter, req *http.Request, limit int64) *limitedBody {
-	return &limitedBody{r: http.MaxBytesReader(w, req.Body, limit), limit: limit, ctx: req.Context()}
+	return &limitedBody{r: http.MaxBytesReader(w, req.Body, limit), limit: limit, req: req}
 }
 
-// admit lets c check the caller (core.admit) once its action is known and
-// before the body's bulk is read.
+// admit lets c check the caller once its action is known and before the
+// body's bulk is read: the policy that needs no input (core.admit), then
+// the limits keyed by the request.
 func (b *limitedBody) admit(c *core) error {
 	if b.admitted {
 		return nil
 	}
 	b.admitted = true
-	return c.admit(b.ctx)
+	if err := c.admit(b.req.Context()); err != nil {
+		return err
+	}
+	var err error
+	b.refunds, err = c.takeRequest(b.req)
+	return err
 }
 
 func (b *limitedBody) Read(p []byte) (int, error) {

@@ -37,7 +37,7 @@ func (r *Registry) Invoke(w http.ResponseWriter, req *http.Request, id string) *
 		return res
 	}
 	cl := &call{req: req, once: p.once}
-	out, err := c.executeWith(context.WithValue(req.Context(), callKey{}, cl), p.in, p.fields, p.admitted)
+	out, err := c.limited(context.WithValue(req.Context(), callKey{}, cl), p)
 	res.Cookies = cl.cookies
 	if err != nil {
 		err = ClientGone(req.Context(), err)
@@ -61,8 +61,26 @@ type payload struct {
 	values url.Values
 	once   string // the sealed one-time token sent
 	// admitted is set when the policy that needs no input ran before the
-	// body was read (see core.admit).
+	// body was read (see core.admit), and refunds holds what the limits
+	// keyed by the request took then.
 	admitted bool
+	refunds  refunds
+}
+
+// limited runs the seams after parse within the action's limits: those
+// keyed by the request took the call at admit, and those keyed by a field
+// take it now. A limit that counts failures only gets the call back when
+// it did not fail.
+func (c *core) limited(ctx context.Context, p *payload) (any, error) {
+	more, err := c.takeInput(ctx, p.in)
+	if err != nil {
+		p.refunds.settle(nil)
+		return nil, err
+	}
+	out, err := c.executeWith(ctx, p.in, p.fields, p.admitted)
+	p.refunds.settle(err)
+	more.settle(err)
+	return out, err
 }
 
 // refill returns the values to show again in a form: the submitted ones but
@@ -116,7 +134,9 @@ func (r *Registry) parse(w http.ResponseWriter, req *http.Request, res *Result) 
 		err = body.admit(c) // a body that named its action late
 	}
 	if p != nil {
-		p.admitted = body.admitted
+		p.admitted, p.refunds = body.admitted, body.refunds
+	} else {
+		body.refunds.settle(err)
 	}
 	return c, p, err
 }

@@ -22,6 +22,7 @@ type options struct {
 	sensitive  []string
 	aliases    []string
 	once       bool
+	limits     []limit
 }
 
 // MaxBytes caps the action's request body at n bytes, counted as the body

@@ -201,6 +201,14 @@ func (r *Registry) check(c *core) error {
 	}); err != nil {
 		return err
 	}
+	if err := markFields(fields, c.opts.limitFields(), c.inType, "limit", func(f *Field) error {
+		if f.index == nil {
+			return fmt.Errorf("limit field %q must be a top-level field of %v", f.Name, c.inType)
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
 	c.limit = r.maxBody
 	if c.opts.maxBytes != 0 {
 		if err := checkLimit(c.opts.maxBytes); err != nil {

@@ -1,0 +1,122 @@
+package actions_test
+
+import (
+	"context"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/formwork-dev/formwork/actions"
+)
+
+type SignIn struct {
+	Email    string `form:"email" validate:"required,email"`
+	Password string `form:"password" validate:"required"`
+}
+
+// The memory limiter allows n calls per period and key, one more each
+// period/n after; a refunded call did not count; and its keys are bounded,
+// the least recently used forgotten first.
+func TestMemoryLimiter(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ctx := t.Context()
+		l := actions.NewMemoryLimiter(2, time.Minute, 2)
+		take := func(key string) (func(), time.Duration) {
+			refund, wait, err := l.Take(ctx, key)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return refund, wait
+		}
+		take("a")
+		refund, _ := take("a")
+		if _, wait := take("a"); wait != 30*time.Second {
+			t.Fatalf("the third call waits %v, want 30s", wait)
+		}
+		refund()
+		if _, wait := take("a"); wait != 0 {
+			t.Fatalf("after a refund the call waits %v", wait)
+		}
+		if _, wait := take("b"); wait != 0 {
+			t.Fatalf("another key waits %v", wait)
+		}
+		time.Sleep(30 * time.Second)
+		if _, wait := take("a"); wait != 0 {
+			t.Fatalf("after 30s the call waits %v", wait)
+		}
+		take("b")
+		take("c") // evicts a, the least recently used
+		take("a")
+		if _, wait := take("a"); wait != 0 {
+			t.Fatalf("an evicted key starts full, but waits %v", wait)
+		}
+	})
+}
+
+// LimitFailures by email counts wrong passwords only, per email; over the
+// limit the call is 429 with the wait, and the mutation does not run.
+// Limit by address counts every call, before the body is read.
+func TestLimits(t *testing.T) {
+	reg, err := actions.NewRegistry(actions.Config{Keys: ring([]byte(strings.Repeat("k", 32)))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ran := 0
+	signIn := actions.New("auth.signin", func(ctx context.Context, in SignIn) (string, error) {
+		ran++
+		if in.Password != "right" {
+			return "", actions.Invalid(map[string]string{"password": "Wrong password."})
+		}
+		return in.Email, nil
+	}, actions.Public(),
+		actions.LimitFailures(actions.NewMemoryLimiter(3, 15*time.Minute, 0), actions.ByField("email")),
+		actions.Limit(actions.NewMemoryLimiter(6, time.Minute, 0), actions.ByAddress()))
+	if err := reg.Register(signIn); err != nil {
+		t.Fatal(err)
+	}
+	send := func(addr, email, password string) *actions.Result {
+		body := url.Values{"_action": {signIn.ID()}, "email": {email}, "password": {password}}.Encode()
+		req := httptest.NewRequest("POST", "/login", strings.NewReader(body))
+		req.Header.Set("Content-Type", urlencoded)
+		req.RemoteAddr = addr + ":1234"
+		return reg.Invoke(httptest.NewRecorder(), req, "")
+	}
+	for range 3 {
+		if res := send("10.0.0.1", "ann@example.com", "wrong"); res.Kind != actions.KindInvalid {
+			t.Fatalf("a wrong password: %v %s", res.Kind, res.Error)
+		}
+	}
+	res := send("10.0.0.1", " Ann@Example.com", "right") // the same email
+	if res.Kind != actions.KindTooManyRequests || res.RetryAfterSeconds() != 300 || ran != 3 {
+		t.Fatalf("the fourth try: %v, retry after %v, ran %d", res.Kind, res.RetryAfter, ran)
+	}
+	if res := send("10.0.0.1", "bob@example.com", "right"); !res.OK() {
+		t.Fatalf("another user, meanwhile: %v %s", res.Kind, res.Error)
+	}
+	if res := send("10.0.0.1", "bob@example.com", "right"); !res.OK() {
+		t.Fatalf("a success costs no failure: %v %s", res.Kind, res.Error)
+	}
+	// Six calls from 10.0.0.1 so far: the seventh is over, the body unread.
+	if res := send("10.0.0.1", "cy@example.com", "right"); res.Kind != actions.KindTooManyRequests || res.RetryAfterSeconds() != 10 {
+		t.Fatalf("over the address limit: %v, retry after %v", res.Kind, res.RetryAfter)
+	}
+	if res := send("10.0.0.2", "cy@example.com", "right"); !res.OK() {
+		t.Fatalf("another address: %v %s", res.Kind, res.Error)
+	}
+}
+
+// A limit by a field the input does not have fails at start-up.
+func TestLimitByUnknownField(t *testing.T) {
+	reg, err := actions.NewRegistry(actions.Config{Keys: ring([]byte(strings.Repeat("k", 32)))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := actions.New("auth.signin", func(ctx context.Context, in SignIn) (string, error) { return "", nil },
+		actions.Public(), actions.Limit(actions.NewMemoryLimiter(1, time.Minute, 0), actions.ByField("username")))
+	if err := reg.Register(h); err == nil || !strings.Contains(err.Error(), `limit field "username"`) {
+		t.Fatalf("got %v", err)
+	}
+}
