@@ -16,6 +16,7 @@ type call struct {
 	tags       []string
 	paths      []string
 	once       string // the sealed one-time token the form sent, for Once
+	mutated    bool   // the mutation ran, whatever its outcome
 }
 
 type callKey struct{}

@@ -81,6 +81,9 @@ func (c *core) safeMutate(ctx context.Context, in any) (out any, err error) {
 			out, err = nil, &Error{Kind: KindInternal, Err: &PanicError{Value: v, Stack: debug.Stack()}}
 		}
 	}()
+	if cl := callFrom(ctx); cl != nil {
+		cl.mutated = true
+	}
 	return c.mutate(ctx, in)
 }
 

@@ -61,25 +61,27 @@ type payload struct {
 	values url.Values
 	once   string // the sealed one-time token sent
 	// admitted is set when the policy that needs no input ran before the
-	// body was read (see core.admit), and refunds holds what the limits
-	// keyed by the request took then.
+	// body was read (see core.admit), and failures holds the limits keyed
+	// by the request that count the call if it fails.
 	admitted bool
-	refunds  refunds
+	failures failures
 }
 
 // limited runs the seams after parse within the action's limits: those
 // keyed by the request took the call at admit, and those keyed by a field
-// take it now. A limit that counts failures only gets the call back when
-// it did not fail.
+// take it now; those that count failures only count it once it failed.
 func (c *core) limited(ctx context.Context, p *payload) (any, error) {
 	more, err := c.takeInput(ctx, p.in)
 	if err != nil {
-		p.refunds.settle(nil)
 		return nil, err
 	}
 	out, err := c.executeWith(ctx, p.in, p.fields, p.admitted)
-	p.refunds.settle(err)
-	more.settle(err)
+	mutated := callFrom(ctx).mutated
+	for _, fs := range []failures{p.failures, more} {
+		if serr := fs.settle(ctx, mutated, err); serr != nil && err == nil {
+			err = serr
+		}
+	}
 	return out, err
 }
 
@@ -134,9 +136,7 @@ func (r *Registry) parse(w http.ResponseWriter, req *http.Request, res *Result) 
 		err = body.admit(c) // a body that named its action late
 	}
 	if p != nil {
-		p.admitted, p.refunds = body.admitted, body.refunds
-	} else {
-		body.refunds.settle(err)
+		p.admitted, p.failures = body.admitted, body.failures
 	}
 	return c, p, err
 }

@@ -14,11 +14,13 @@ import (
 // or an email. [NewMemoryLimiter] keeps it in this process; a shared
 // store can implement Limiter for many instances.
 type Limiter interface {
-	// Take takes one call under key from its allowance. When the allowance
-	// is spent, it returns how long until a call is free again, and takes
-	// nothing. Otherwise refund, when called, gives the call back: it did
-	// not count (a sign-in that succeeded, under [LimitFailures]).
-	Take(ctx context.Context, key string) (refund func(), wait time.Duration, err error)
+	// Take takes one call under key from its allowance and returns 0, or,
+	// when the allowance is spent, takes nothing and returns how long
+	// until a call is free again.
+	Take(ctx context.Context, key string) (wait time.Duration, err error)
+	// Wait returns how long until a call under key is free, 0 when one is
+	// free now, and takes nothing.
+	Wait(ctx context.Context, key string) (time.Duration, error)
 }
 
 // A Key says what a limit counts calls by: [ByAddress], [ByPrincipal] or
@@ -68,9 +70,10 @@ func Limit(l Limiter, key Key) Option {
 	return optionFunc(func(o *options) { o.limits = append(o.limits, limit{l, key, false}) })
 }
 
-// LimitFailures is [Limit] counting only the calls the mutation refused
-// (invalid, unauthenticated, forbidden, not found, conflict): five wrong
-// passwords per email, while a right one costs nothing.
+// LimitFailures is [Limit] counting only the calls whose mutation ran and
+// refused (invalid, unauthenticated, forbidden, not found, conflict): five
+// wrong passwords per email, while a right one, or a form that validation
+// stopped before the mutation, costs nothing.
 func LimitFailures(l Limiter, key Key) Option {
 	return optionFunc(func(o *options) { o.limits = append(o.limits, limit{l, key, true}) })
 }
@@ -81,21 +84,43 @@ type limit struct {
 	failures bool // count only refused calls
 }
 
-// refunds are the calls a limit gives back when the call did not fail.
-type refunds []func()
+// failures are the limits that count a call only once it failed, with
+// the keys the call had, to take from when it does.
+type failures []keyed
 
-func (rs refunds) settle(err error) {
-	if err != nil && refused(err) {
-		return
+type keyed struct {
+	l   Limiter
+	key string
+}
+
+// settle counts the call against the limits when the mutation ran and
+// refused: bad input that validation stopped, a 429, an outage, are not
+// failures.
+func (fs failures) settle(ctx context.Context, mutated bool, err error) error {
+	if !mutated || !failed(err) {
+		return nil
 	}
-	for _, r := range rs {
-		r()
+	for _, f := range fs {
+		if _, err := f.l.Take(context.WithoutCancel(ctx), f.key); err != nil {
+			return &Error{Kind: KindInternal, Err: fmt.Errorf("count a failure: %w", err)}
+		}
 	}
+	return nil
+}
+
+// failed reports whether err is the mutation refusing the input or the
+// caller, as a wrong password is.
+func failed(err error) bool {
+	switch KindOf(err) {
+	case KindInvalid, KindUnauthenticated, KindForbidden, KindNotFound, KindConflict:
+		return err != nil
+	}
+	return false
 }
 
 // takeRequest takes the call from the allowances keyed by the request, as
 // admit does, before the body is read.
-func (c *core) takeRequest(r *http.Request) (refunds, error) {
+func (c *core) takeRequest(r *http.Request) (failures, error) {
 	return c.take(r.Context(), func(k Key) (string, bool) {
 		if k.request == nil {
 			return "", false
@@ -106,7 +131,7 @@ func (c *core) takeRequest(r *http.Request) (refunds, error) {
 
 // takeInput takes the call from the allowances keyed by a field of in (a
 // *In), once the body is decoded.
-func (c *core) takeInput(ctx context.Context, in any) (refunds, error) {
+func (c *core) takeInput(ctx context.Context, in any) (failures, error) {
 	return c.take(ctx, func(k Key) (string, bool) {
 		if k.field == "" {
 			return "", false
@@ -115,26 +140,33 @@ func (c *core) takeInput(ctx context.Context, in any) (refunds, error) {
 	})
 }
 
-func (c *core) take(ctx context.Context, keyOf func(Key) (string, bool)) (refunds, error) {
-	var rs refunds
+// take takes the call from each limit whose key keyOf knows; a limit that
+// counts failures only is asked whether one is free, and kept to count
+// this call later if it fails.
+func (c *core) take(ctx context.Context, keyOf func(Key) (string, bool)) (failures, error) {
+	var fs failures
 	for _, lim := range c.opts.limits {
 		key, ok := keyOf(lim.key)
 		if !ok {
 			continue
 		}
-		refund, wait, err := lim.l.Take(ctx, c.name+"\x00"+lim.key.name+"\x00"+key)
+		key = c.name + "\x00" + lim.key.name + "\x00" + key
+		var wait time.Duration
+		var err error
+		if lim.failures {
+			wait, err = lim.l.Wait(ctx, key)
+			fs = append(fs, keyed{lim.l, key})
+		} else {
+			wait, err = lim.l.Take(ctx, key)
+		}
 		switch {
 		case err != nil:
-			rs.settle(nil)
 			return nil, &Error{Kind: KindInternal, Err: fmt.Errorf("limit %s: %w", lim.key.name, err)}
 		case wait > 0:
-			rs.settle(nil)
 			return nil, TooManyRequests(wait)
-		case lim.failures && refund != nil:
-			rs = append(rs, refund)
 		}
 	}
-	return rs, nil
+	return fs, nil
 }
 
 // limitFields are the input fields that limits count calls by.

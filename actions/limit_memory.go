@@ -33,7 +33,31 @@ func NewMemoryLimiter(n int, per time.Duration, maxKeys int) *MemoryLimiter {
 }
 
 // Take implements [Limiter].
-func (m *MemoryLimiter) Take(_ context.Context, key string) (refund func(), wait time.Duration, err error) {
+func (m *MemoryLimiter) Take(_ context.Context, key string) (time.Duration, error) {
+	now := time.Now()
+	r := m.limiter(key).ReserveN(now, 1)
+	if d := r.DelayFrom(now); d > 0 {
+		r.CancelAt(now) // a reservation not yet due is given back whole
+		return d, nil
+	}
+	return 0, nil
+}
+
+// Wait implements [Limiter].
+func (m *MemoryLimiter) Wait(_ context.Context, key string) (time.Duration, error) {
+	lim, ok := m.keys.Get(key)
+	if !ok {
+		return 0, nil // a key not seen has its whole allowance
+	}
+	tokens := lim.TokensAt(time.Now())
+	if tokens >= 1 {
+		return 0, nil
+	}
+	return time.Duration((1 - tokens) * float64(m.every)), nil
+}
+
+// limiter returns key's bucket, made full when the key is new.
+func (m *MemoryLimiter) limiter(key string) *rate.Limiter {
 	lim, ok := m.keys.Get(key)
 	if !ok {
 		lim = rate.NewLimiter(rate.Every(m.every), m.burst)
@@ -41,11 +65,5 @@ func (m *MemoryLimiter) Take(_ context.Context, key string) (refund func(), wait
 			lim = prev // another call added it first
 		}
 	}
-	now := time.Now()
-	r := lim.ReserveN(now, 1)
-	if d := r.DelayFrom(now); d > 0 {
-		r.CancelAt(now)
-		return nil, d, nil
-	}
-	return func() { r.Cancel() }, 0, nil
+	return lim
 }

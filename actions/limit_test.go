@@ -18,40 +18,46 @@ type SignIn struct {
 }
 
 // The memory limiter allows n calls per period and key, one more each
-// period/n after; a refunded call did not count; and its keys are bounded,
-// the least recently used forgotten first.
+// period/n after; Wait takes nothing; and its keys are bounded, the least
+// recently used forgotten first.
 func TestMemoryLimiter(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		ctx := t.Context()
 		l := actions.NewMemoryLimiter(2, time.Minute, 2)
-		take := func(key string) (func(), time.Duration) {
-			refund, wait, err := l.Take(ctx, key)
+		take := func(key string) time.Duration {
+			wait, err := l.Take(ctx, key)
 			if err != nil {
 				t.Fatal(err)
 			}
-			return refund, wait
+			return wait
 		}
-		take("a")
-		refund, _ := take("a")
-		if _, wait := take("a"); wait != 30*time.Second {
-			t.Fatalf("the third call waits %v, want 30s", wait)
+		peek := func(key string) time.Duration {
+			wait, err := l.Wait(ctx, key)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return wait
 		}
-		refund()
-		if _, wait := take("a"); wait != 0 {
-			t.Fatalf("after a refund the call waits %v", wait)
+		if take("a") != 0 || peek("a") != 0 || take("a") != 0 {
+			t.Fatal("the first two calls wait")
 		}
-		if _, wait := take("b"); wait != 0 {
-			t.Fatalf("another key waits %v", wait)
+		if w := peek("a"); w != 30*time.Second {
+			t.Fatalf("Wait says %v, want 30s", w)
+		}
+		if w := take("a"); w != 30*time.Second {
+			t.Fatalf("the third call waits %v, want 30s", w)
+		}
+		if take("b") != 0 {
+			t.Fatal("another key waits")
 		}
 		time.Sleep(30 * time.Second)
-		if _, wait := take("a"); wait != 0 {
-			t.Fatalf("after 30s the call waits %v", wait)
+		if w := take("a"); w != 0 {
+			t.Fatalf("after 30s the call waits %v", w)
 		}
 		take("b")
 		take("c") // evicts a, the least recently used
-		take("a")
-		if _, wait := take("a"); wait != 0 {
-			t.Fatalf("an evicted key starts full, but waits %v", wait)
+		if peek("a") != 0 || take("a") != 0 || take("a") != 0 {
+			t.Fatal("an evicted key does not start full")
 		}
 	})
 }
@@ -73,7 +79,7 @@ func TestLimits(t *testing.T) {
 		return in.Email, nil
 	}, actions.Public(),
 		actions.LimitFailures(actions.NewMemoryLimiter(3, 15*time.Minute, 0), actions.ByField("email")),
-		actions.Limit(actions.NewMemoryLimiter(6, time.Minute, 0), actions.ByAddress()))
+		actions.Limit(actions.NewMemoryLimiter(7, time.Minute, 0), actions.ByAddress()))
 	if err := reg.Register(signIn); err != nil {
 		t.Fatal(err)
 	}
@@ -83,6 +89,10 @@ func TestLimits(t *testing.T) {
 		req.Header.Set("Content-Type", urlencoded)
 		req.RemoteAddr = addr + ":1234"
 		return reg.Invoke(httptest.NewRecorder(), req, "")
+	}
+	// A form that validation stops before the mutation is no failure.
+	if res := send("10.0.0.1", "ann@example.com", ""); res.Kind != actions.KindInvalid || ran != 0 {
+		t.Fatalf("an empty password: %v, ran %d", res.Kind, ran)
 	}
 	for range 3 {
 		if res := send("10.0.0.1", "ann@example.com", "wrong"); res.Kind != actions.KindInvalid {
@@ -99,8 +109,8 @@ func TestLimits(t *testing.T) {
 	if res := send("10.0.0.1", "bob@example.com", "right"); !res.OK() {
 		t.Fatalf("a success costs no failure: %v %s", res.Kind, res.Error)
 	}
-	// Six calls from 10.0.0.1 so far: the seventh is over, the body unread.
-	if res := send("10.0.0.1", "cy@example.com", "right"); res.Kind != actions.KindTooManyRequests || res.RetryAfterSeconds() != 10 {
+	// Seven calls from 10.0.0.1 so far: the eighth is over, the body unread.
+	if res := send("10.0.0.1", "cy@example.com", "right"); res.Kind != actions.KindTooManyRequests || res.RetryAfterSeconds() != 9 {
 		t.Fatalf("over the address limit: %v, retry after %v", res.Kind, res.RetryAfter)
 	}
 	if res := send("10.0.0.2", "cy@example.com", "right"); !res.OK() {
