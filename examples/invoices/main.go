@@ -51,6 +51,7 @@ func run() error {
 	dev := flag.Bool("dev", env("DEV", "") == "1" || env("DEV", "") == "true", "development mode: show errors in full (DEV)")
 	htmx := flag.String("htmx", env("HTMX", "2"), `htmx version the pages load: "2" or "4" (HTMX)`)
 	logFlush := flag.Duration("log-flush", 200*time.Millisecond, "how often buffered log lines are written out; 0 writes each line at once")
+	signInLimits := flag.Bool("sign-in-limits", env("SIGN_IN_LIMITS", "true") != "false", "limit wrong passwords per email and tries per address (SIGN_IN_LIMITS); off only for load tests")
 	flag.Parse()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -73,7 +74,7 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	a, err := app.New(app.Config{DB: db, Secret: key, Dev: *dev, HTMX: *htmx, Logger: log})
+	a, err := app.New(app.Config{DB: db, Secret: key, Dev: *dev, HTMX: *htmx, Logger: log, NoSignInLimits: !*signInLimits})
 	if err != nil {
 		return err
 	}

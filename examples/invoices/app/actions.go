@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"golang.org/x/crypto/bcrypt"
 
 	"github.com/formwork-dev/formwork/actions"
 )
@@ -80,7 +79,7 @@ type appActions struct {
 
 func (a *App) newActions() appActions {
 	return appActions{
-		login:         actions.New("auth.login", a.doLogin, actions.Public(), actions.Sensitive("password"), actions.Bound("next")),
+		login:         actions.New("auth.login", a.doLogin, a.signInOptions()...),
 		logout:        actions.New("auth.logout", a.doLogout, actions.Public()),
 		createInvoice: actions.New("invoice.create", a.doCreateInvoice, actions.SignedIn(), actions.Once()),
 		editInvoice:   actions.New("invoice.edit", a.doEditInvoice, actions.SignedIn(), actions.Bound("id")),
@@ -99,7 +98,11 @@ func (a *App) doLogin(ctx context.Context, in Login) (struct{}, error) {
 	if u == nil {
 		hash = a.dummyHash // spend the same time whether or not the email exists
 	}
-	if bcrypt.CompareHashAndPassword(hash, []byte(in.Password)) != nil || u == nil {
+	match, err := a.comparePassword(ctx, hash, in.Password)
+	if err != nil {
+		return struct{}{}, err
+	}
+	if !match || u == nil {
 		return struct{}{}, &actions.Error{Kind: actions.KindInvalid, Message: "The email or password is wrong."}
 	}
 	actions.SetCookie(ctx, a.sessionCookieFor(actions.RequestFrom(ctx), u))

@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net/http"
 	"regexp"
+	"runtime"
 	"strconv"
 
 	"github.com/a-h/templ"
@@ -32,6 +33,10 @@ type Config struct {
 	// HTMX is the htmx major version the pages load: "2" (the default) or "4".
 	HTMX   string
 	Logger *slog.Logger
+	// NoSignInLimits turns off the limits on signing in (5 wrong passwords
+	// per email per 15 minutes, 30 tries per address per minute), for a
+	// load test that signs in from one address.
+	NoSignInLimits bool
 }
 
 // App is the demo application.
@@ -46,6 +51,7 @@ type App struct {
 	own       *static.Files // the demo's own assets
 	act       appActions
 	dummyHash []byte
+	hashing   chan struct{} // a slot per bcrypt comparison that may run at once
 	// known holds the patterns of every route, to tell an unknown path
 	// (404) from a known one asked with the wrong method (405).
 	known *http.ServeMux
@@ -113,7 +119,8 @@ func New(cfg Config) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &App{cfg: cfg, store: store, keys: keys, reg: reg, files: files, own: own, dummyHash: dummy, known: http.NewServeMux()}
+	a := &App{cfg: cfg, store: store, keys: keys, reg: reg, files: files, own: own, dummyHash: dummy, known: http.NewServeMux(),
+		hashing: make(chan struct{}, max(1, runtime.NumCPU()/2))}
 	a.act = a.newActions()
 	if err := reg.Register(a.act.login, a.act.logout, a.act.createInvoice, a.act.editInvoice,
 		a.act.addComment, a.act.archive, a.act.saveProfile, a.act.addEntry); err != nil {

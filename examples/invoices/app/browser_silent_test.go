@@ -21,7 +21,7 @@ const (
 // and checks that each one shows its words where the user is looking: in
 // the form that was sent or, when that form is gone, in the page's message
 // slot, and within the window. 422 and "sign in again" are part of the
-// walk, 500 is [browser.internalError], and 429 comes with throttling.
+// walk, and 500 is [browser.internalError].
 func (b *browser) neverSilent() {
 	b.archivedElsewhere()
 	b.sentTwice()
@@ -29,6 +29,7 @@ func (b *browser) neverSilent() {
 	b.tampered()
 	b.tooLarge()
 	b.roleLost()
+	b.tooManySignIns()
 }
 
 // archivedElsewhere: 404 for a row archived in another tab, then here. Its
@@ -107,6 +108,21 @@ func (b *browser) roleLost() {
 	b.signIn()
 }
 
+// tooManySignIns: 429 on the sign-in form after five wrong passwords for
+// an email, sent from another tab, whatever the sixth password.
+func (b *browser) tooManySignIns() {
+	for i := range 5 {
+		if status := b.tryElsewhere(app.MemberEmail, "wrong password"); status != 422 {
+			b.fail("wrong password %d got %d", i+1, status)
+		}
+	}
+	login := `form:has([name="password"])`
+	b.open("/login")
+	b.fill(login, map[string]string{"email": app.MemberEmail, "password": app.MemberPassword})
+	b.submit(login, "Too many attempts. Try again in 3 minutes.", inPlace)
+	b.inView("Too many attempts. Try again in 3 minutes.")
+}
+
 // internalError closes the demo's database under it and sends a comment:
 // the 500 shows where the user is looking, with the digest to quote. It
 // is the walk's last step.
@@ -154,6 +170,15 @@ func (b *browser) postElsewhere(form string) {
 // would, leaving the page as it is.
 func (b *browser) signInElsewhere(email, password string) {
 	b.t.Helper()
+	if status := b.tryElsewhere(email, password); status != 200 {
+		b.fail("signing in elsewhere got %d", status)
+	}
+}
+
+// tryElsewhere sends the sign-in form as another tab would, and returns
+// its status after redirects.
+func (b *browser) tryElsewhere(email, password string) int {
+	b.t.Helper()
 	defer b.scripts()()
 	var status int
 	b.run(chromedp.Evaluate(`(async () => {
@@ -164,9 +189,7 @@ func (b *browser) signInElsewhere(email, password string) {
 		data.set("password", `+jsString(password)+`);
 		return (await fetch("/login", {method: "POST", body: data})).status;
 	})()`, &status, await))
-	if status != 200 {
-		b.fail("signing in elsewhere got %d", status)
-	}
+	return status
 }
 
 // setHidden sets a hidden field of the form.
