@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-
 	"github.com/formwork-dev/formwork/actions"
 )
 
