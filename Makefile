@@ -29,3 +29,4 @@ bench:
 	bash scripts/setup.sh bench
 	bash scripts/bench.sh
 	bash scripts/loadbench.sh
+	bash scripts/stressbench.sh

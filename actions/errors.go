@@ -25,6 +25,7 @@ const (
 	KindUnsupportedMedia             // the body's content type is not one actions read
 	KindClientGone                   // the client went away, or its body stopped short: not our failure
 	KindTooManyRequests              // over a rate limit: try again after Error.RetryAfter
+	KindUnavailable                  // the server cannot take the call now: try again after Error.RetryAfter
 )
 
 var kindNames = [...]string{
@@ -40,6 +41,7 @@ var kindNames = [...]string{
 	KindUnsupportedMedia: "unsupported_media_type",
 	KindClientGone:       "client_gone",
 	KindTooManyRequests:  "too_many_requests",
+	KindUnavailable:      "unavailable",
 }
 
 // String returns the kind's stable, snake_case name, as used in logs and
@@ -59,7 +61,7 @@ type Error struct {
 	Fields  map[string]string // field errors, keyed by form field name
 	Err     error             // the cause, for logs
 
-	RetryAfter time.Duration // for KindTooManyRequests: the wait before trying again; 0 if not known
+	RetryAfter time.Duration // for KindTooManyRequests and KindUnavailable: the wait before trying again; 0 if not known
 }
 
 // Error returns the message (or the kind), the number of field errors and
@@ -200,6 +202,8 @@ func (k Kind) Message() string {
 		return "The request ended before it was complete; please try again."
 	case KindTooManyRequests:
 		return "Too many attempts. Try again later."
+	case KindUnavailable:
+		return "The server is busy. Try again in a moment."
 	}
 	return "Something went wrong on our side."
 }

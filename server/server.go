@@ -7,8 +7,11 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
+	"time"
 
 	"github.com/a-h/templ"
+	"golang.org/x/sync/semaphore"
 
 	"github.com/formwork-dev/formwork/actions"
 	"github.com/formwork-dev/formwork/keyring"
@@ -42,6 +45,16 @@ type Config struct {
 	// ErrorPage renders the page of a request that failed outside any page,
 	// such as a 404 or a panic. Nil means a plain built-in page.
 	ErrorPage func(e ErrorInfo) templ.Component
+	// BodyBudget bounds the bytes that the bodies of action calls in
+	// flight may hold, across the server: each call reserves its share
+	// (twice its Content-Length, or its action's body cap, as parsing holds
+	// a body twice) before a byte is read. 0 means 64 MB; a negative
+	// budget means none.
+	BodyBudget int64
+	// BodyWait is how long a call waits for its share of BodyBudget before
+	// it is answered 503 with Retry-After, its action never run. 0 means
+	// one second.
+	BodyWait time.Duration
 }
 
 // ErrorInfo describes a failed request for an error page.
@@ -72,6 +85,8 @@ type Server struct {
 	cop       *http.CrossOriginProtection
 	redirects map[string]bool
 	handler   http.Handler
+	budget    *semaphore.Weighted // nil for no BodyBudget
+	waiting   atomic.Int64        // calls waiting for a share of it
 }
 
 // ActionsPath is the prefix of the action endpoint, POST /_actions/{id}.
@@ -106,6 +121,9 @@ func New(cfg Config) (*Server, error) {
 			return nil, fmt.Errorf("server: Config.RedirectOrigins: %q is not an origin such as https://example.com", o)
 		}
 		s.redirects[strings.ToLower(u.Scheme+"://"+u.Host)] = true
+	}
+	if err := s.setBudget(); err != nil {
+		return nil, err
 	}
 	s.mux.Handle("POST "+ActionsPath+"{id}", s.ActionHandler())
 	s.handler = s.Middleware(s.mux)
@@ -199,9 +217,14 @@ func methodNotAllowed(w http.ResponseWriter, allow string) {
 	http.Error(w, http.StatusText(http.StatusMethodNotAllowed), http.StatusMethodNotAllowed)
 }
 
-// invoke runs the action and notes it for the request's log line.
+// invoke runs the action within the body budget, and notes it for the
+// request's log line.
 func (s *Server) invoke(w http.ResponseWriter, r *http.Request, id string) *actions.Result {
-	res := s.reveal(s.cfg.Actions.Invoke(w, r, id))
+	release, res := s.reserveBody(r, id)
+	if res == nil {
+		defer release()
+		res = s.reveal(s.cfg.Actions.Invoke(w, r, id))
+	}
 	s.note(w, res)
 	return res
 }

@@ -20,6 +20,7 @@ var kindStatus = [...]int{
 	actions.KindUnsupportedMedia: http.StatusUnsupportedMediaType,
 	actions.KindClientGone:       http.StatusBadRequest,
 	actions.KindTooManyRequests:  http.StatusTooManyRequests,
+	actions.KindUnavailable:      http.StatusServiceUnavailable,
 }
 
 // StatusOf maps a result to its HTTP status through the one table from
