@@ -137,3 +137,24 @@ func humanBytes(n int64) string {
 	}
 	return fmt.Sprintf("%d bytes", n)
 }
+
+// MaxBodyBytes returns the registry's default body cap.
+func (r *Registry) MaxBodyBytes() int64 { return r.maxBody }
+
+// BodyLimit is the body cap of a call to the action with wire ID id, or,
+// when id is empty or names no action, the largest cap of any action: the
+// cap of a body whose action is not known until it is read.
+func (r *Registry) BodyLimit(id string) int64 {
+	if c, err := r.lookup(id); err == nil {
+		return c.limit
+	}
+	return r.bodyCeiling()
+}
+
+// bodyCeiling is the largest body limit of any action: the cap of a body
+// whose action is not known yet.
+func (r *Registry) bodyCeiling() int64 {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	return r.ceiling
+}

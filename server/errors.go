@@ -85,6 +85,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, res *actions
 	w.Header()["Content-Type"] = headerHTML
 	w.Header()["Cache-Control"] = headerNoStore
 	keepForBack(w, r)
+	s.writePageHeaders(w, r)
 	writeBuffered(w, status, buf)
 }
 

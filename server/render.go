@@ -40,6 +40,7 @@ func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, page PageFun
 	if morph {
 		morphPage(w, r)
 	}
+	s.writePageHeaders(w, r)
 	writeBuffered(w, status, buf)
 }
 

@@ -45,6 +45,10 @@ type Config struct {
 	// ErrorPage renders the page of a request that failed outside any page,
 	// such as a 404 or a panic. Nil means a plain built-in page.
 	ErrorPage func(e ErrorInfo) templ.Component
+	// PageHeaders are the headers every page and error page carries, unless
+	// the page sets its own. Nil means [DefaultPageHeaders]; an empty,
+	// non-nil Header sends none.
+	PageHeaders http.Header
 	// BodyBudget bounds the bytes that the bodies of action calls in
 	// flight may hold, across the server: each call reserves its share
 	// (twice its Content-Length, or its action's body cap, as parsing holds
@@ -87,6 +91,9 @@ type Server struct {
 	handler   http.Handler
 	budget    *semaphore.Weighted // nil for no BodyBudget
 	waiting   atomic.Int64        // calls waiting for a share of it
+	// pageHeaders are Config.PageHeaders or the defaults, each value's
+	// slice shared by every response.
+	pageHeaders http.Header
 }
 
 // ActionsPath is the prefix of the action endpoint, POST /_actions/{id}.
@@ -122,6 +129,7 @@ func New(cfg Config) (*Server, error) {
 		}
 		s.redirects[strings.ToLower(u.Scheme+"://"+u.Host)] = true
 	}
+	s.setPageHeaders()
 	if err := s.setBudget(); err != nil {
 		return nil, err
 	}

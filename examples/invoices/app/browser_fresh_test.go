@@ -1,6 +1,11 @@
 package app_test
 
 import (
+	"strings"
+	"sync"
+
+	cdplog "github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 )
 
@@ -87,4 +92,39 @@ func (b *browser) keepsTyping(sent, other, field, shows string) {
 		b.fail("a morph lost what was typed in %s: value %q, focused %v, caret %d", other, got.Value, got.Focused, got.Caret)
 	}
 	b.fill(other, map[string]string{field: ""})
+}
+
+// cspViolations records every Content-Security-Policy violation the tab
+// reports, in its console or its security log, until the function it
+// returns is called, which fails the test on any.
+func (b *browser) cspViolations() func() {
+	var mu sync.Mutex
+	var seen []string
+	note := func(text string) {
+		if strings.Contains(text, "Content Security Policy") || strings.Contains(text, "Content-Security-Policy") {
+			mu.Lock()
+			seen = append(seen, text)
+			mu.Unlock()
+		}
+	}
+	chromedp.ListenTarget(b.ctx, func(ev any) {
+		switch e := ev.(type) {
+		case *cdplog.EventEntryAdded:
+			note(e.Entry.Text)
+		case *runtime.EventConsoleAPICalled:
+			for _, a := range e.Args {
+				note(string(a.Value))
+			}
+		case *runtime.EventExceptionThrown:
+			note(e.ExceptionDetails.Error())
+		}
+	})
+	b.run(cdplog.Enable(), runtime.Enable())
+	return func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if len(seen) > 0 {
+			b.t.Errorf("%d Content-Security-Policy violation(s), the first: %s", len(seen), seen[0])
+		}
+	}
 }

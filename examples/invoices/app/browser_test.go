@@ -89,6 +89,7 @@ func TestBrowser(t *testing.T) {
 			if mode == "nojs" {
 				b.run(emulation.SetScriptExecutionDisabled(true))
 			}
+			defer b.cspViolations()()
 			b.walkThrough()
 		})
 	}
