@@ -32,7 +32,7 @@ func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, page PageFun
 	}
 	buf := getBuffer()
 	defer putBuffer(buf)
-	morph, err := renderResultPage(w, r, res, c, buf)
+	morph, oneTime, err := renderResultPage(w, r, res, c, buf)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -40,34 +40,39 @@ func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, page PageFun
 	if morph {
 		morphPage(w, r)
 	}
+	if oneTime && r.Method != http.MethodPost {
+		// Back must load the page anew, with a fresh one-time token,
+		// rather than show it from the back/forward cache.
+		h["Cache-Control"] = headerNoStore
+	}
 	s.writePageHeaders(w, r)
 	writeBuffered(w, status, buf)
 }
 
 // renderResultPage renders the page, or the fragments htmx swaps, with the
 // result, and reports whether htmx is to morph the whole page into the
-// body. When no form on the page showed the result (its form is gone), it
-// renders again with the result in the page's views.Notice, so that
-// nothing happens silently.
-func renderResultPage(w http.ResponseWriter, r *http.Request, res *actions.Result, c templ.Component, buf *bytes.Buffer) (morph bool, err error) {
-	ctx, shown := views.TrackResult(views.WithPath(r.Context(), requestPath(r)))
+// body, and whether a form on it carries a one-time token. When no form on
+// the page showed the result (its form is gone), it renders again with the
+// result in the page's views.Notice, so that nothing happens silently.
+func renderResultPage(w http.ResponseWriter, r *http.Request, res *actions.Result, c templ.Component, buf *bytes.Buffer) (morph, oneTime bool, err error) {
+	ctx, rendered := views.Track(views.WithPath(r.Context(), requestPath(r)))
 	target, morph := fragmentTarget(r, res)
 	if err := renderTo(ctx, r, c, target, buf); err != nil {
-		return false, err
+		return false, false, err
 	}
-	if res == nil || res.Action == "" || shown.Shown() {
-		return morph, nil
+	if res == nil || res.Action == "" || rendered.ResultShown() {
+		return morph, rendered.OneTime(), nil
 	}
 	buf.Reset()
 	if err := renderTo(views.WithResultUnshown(ctx), r, c, target, buf); err != nil {
-		return false, err
+		return false, false, err
 	}
 	if target != "" && !res.OK() && !bytes.Contains(buf.Bytes(), []byte(`id="`+target+`"`)) {
 		// The form is not on the page now: keep it as the user left it,
 		// with what they typed, and say why in the Notice.
 		w.Header()[headerKeyReswap] = headerNone
 	}
-	return morph, nil
+	return morph, rendered.OneTime(), nil
 }
 
 // fragmentTarget is the fragment an htmx caller swaps, "" for the whole

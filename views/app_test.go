@@ -73,7 +73,8 @@ type app struct {
 	reg      *actions.Registry
 	profile  *actions.Action[Profile, struct{}]
 	archive  *actions.Action[Archive, struct{}]
-	archived chan Archive // what the archive action was called with
+	comment  *actions.Action[Comment, struct{}] // a Once action
+	archived chan Archive                       // what the archive action was called with
 }
 
 func newApp(tb testing.TB) *app {
@@ -86,8 +87,16 @@ func newApp(tb testing.TB) *app {
 		a.archived <- in
 		return struct{}{}, nil
 	}, actions.Public(), actions.Bound("project_id"))
-	a.reg = newRegistry(tb, a.profile, a.archive)
+	a.comment = actions.New("comment", func(ctx context.Context, in Comment) (struct{}, error) {
+		return struct{}{}, nil
+	}, actions.Public(), actions.Once())
+	a.reg = newRegistry(tb, a.profile, a.archive, a.comment)
 	return a
+}
+
+// Comment is the input of a Once action.
+type Comment struct {
+	Body string `form:"body" validate:"required"`
 }
 
 // invalid is the result of an invalid submit of h's form.

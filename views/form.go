@@ -88,7 +88,7 @@ func Form(h actions.Handler, res *actions.Result, opts FormOptions) templ.Compon
 		}
 		if res.For(h.ID()) && (res.Form == "" || res.Form == st.domID) {
 			st.res = res
-			markShown(ctx)
+			rendered(ctx).shown = true
 			if !res.OK() && res.Values != nil {
 				st.values = res.Values // what was sent; before decoding, the initial values stay
 			}
@@ -177,6 +177,7 @@ func renderForm(ctx context.Context, w io.Writer, f *formShell) error {
 		h.hidden(actions.FieldBound, f.sealed)
 	}
 	if f.once != "" {
+		rendered(ctx).oneTime = true
 		h.hidden(actions.FieldOnce, f.once)
 	}
 	if msg := st.formError(); msg != "" {
@@ -232,6 +233,11 @@ func (f *formShell) writeAttrs(h *writer) {
 		// is in flight is dropped, and htmx 2 disables the submit buttons.
 		a.str("hx-sync", "this:drop")
 		a.str("hx-disabled-elt", "find button[type=submit]")
+		if f.once != "" {
+			// htmx 2 keeps no copy of the page for Back: its token will
+			// be spent, and Back loads the page anew.
+			a.str("hx-history", "false")
+		}
 	}
 	h.extraAttrs(opts.Attrs) // not through a, whose extra would take h to the heap
 }

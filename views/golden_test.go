@@ -51,6 +51,7 @@ func TestGolden(t *testing.T) {
 		{name: "form-class", c: views.Form(profile, nil, views.FormOptions{ID: "p", Class: "wide & tall"})},
 		{name: "form-attrs-override", ctx: page, c: views.Form(profile, nil, views.FormOptions{ID: "p", Class: "ignored",
 			Attrs: templ.Attributes{"class": "mine", "hx-target": "#elsewhere", "method": "dialog", "hx-swap": "innerHTML", "data-step": 2}})},
+		{name: "form-once", ctx: page, c: withForm(views.Form(a.comment, nil, views.FormOptions{}), views.TextArea("body", "Comment"))},
 		{name: "form-attrs-one", c: views.Form(profile, nil, views.FormOptions{ID: "p", Attrs: templ.Attributes{"novalidate": true}})},
 		{name: "form-bound", ctx: page, c: withForm(views.Form(archive, nil, views.FormOptions{Key: "7", Bind: map[string][]string{"project_id": {"7"}}}),
 			views.Input("reason", "Reason"), views.Submit("Archive", "Archiving…"))},
@@ -220,12 +221,16 @@ func compareGolden(t *testing.T, path, got string) {
 
 // sealed matches the sealed bound arguments, which differ on every run: the
 // seal's nonce is random.
-var sealed = regexp.MustCompile(`name="_bound" value="[^"]+"`)
+var (
+	sealed  = regexp.MustCompile(`name="_bound" value="[^"]+"`)
+	oneTime = regexp.MustCompile(`name="_once" value="[^"]+"`)
+)
 
 // normalize replaces what a golden file must not depend on: the action
 // IDs, which derive from the registry's secret, and sealed values.
 func normalize(a *app, s string) string {
 	s = sealed.ReplaceAllString(s, `name="_bound" value="SEALED"`)
+	s = oneTime.ReplaceAllString(s, `name="_once" value="TOKEN"`)
 	return strings.NewReplacer(a.profile.ID(), "ID-profile", a.archive.ID(), "ID-archive").Replace(s)
 }
 

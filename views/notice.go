@@ -98,24 +98,3 @@ func WithResultUnshown(ctx context.Context) context.Context {
 }
 
 func resultUnshown(ctx context.Context) bool { return ctx.Value(resultUnshownKey{}) != nil }
-
-// ResultShown records whether a form showed the result it was rendered
-// with. Servers make one with [TrackResult] before rendering a page.
-type ResultShown struct{ shown bool }
-
-// Shown reports whether a form showed the result.
-func (s *ResultShown) Shown() bool { return s.shown }
-
-// TrackResult returns a copy of ctx whose forms report to the returned
-// [ResultShown] whether one of them showed its result.
-func TrackResult(ctx context.Context) (context.Context, *ResultShown) {
-	s := &ResultShown{}
-	return context.WithValue(ctx, resultShownKey{}, s), s
-}
-
-// markShown notes that a form showed its result.
-func markShown(ctx context.Context) {
-	if s, ok := ctx.Value(resultShownKey{}).(*ResultShown); ok {
-		s.shown = true
-	}
-}

@@ -1,9 +1,13 @@
 package app_test
 
 import (
+	"context"
+	"net/http"
 	"strings"
 	"sync"
+	"time"
 
+	"github.com/chromedp/cdproto/fetch"
 	cdplog "github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
@@ -126,5 +130,70 @@ func (b *browser) cspViolations() func() {
 		if len(seen) > 0 {
 			b.t.Errorf("%d Content-Security-Policy violation(s), the first: %s", len(seen), seen[0])
 		}
+	}
+}
+
+// typesWhileSending checks that what the user types in a form while its
+// request is in flight survives the morph after its success, which
+// resets the rest of the form: the request is held in the browser while
+// the notes field is typed into.
+func (b *browser) typesWhileSending(form string) {
+	b.t.Helper()
+	release := b.holdNextPost()
+	b.eval(`(() => { document.querySelector(`+jsString(form)+`).requestSubmit(); return true; })()`, new(bool))
+	b.waitJS(`document.querySelector(`+jsString(form)+`).classList.contains("htmx-request")`, "the request to leave")
+	b.eval(`(() => { document.querySelector(`+jsString(form+` [name="invoice.notes"]`)+`).value = "typed while sending"; return true; })()`, new(bool))
+	release()
+	b.waitJS(`!document.querySelector(".htmx-request") && document.body.innerText.includes("Invoice saved.")`, "the morph after the save")
+	b.ready()
+	if got := b.value(form + ` [name="invoice.notes"]`); got != "typed while sending" {
+		b.fail("what was typed while the form was sent is %q", got)
+	}
+}
+
+// holdNextPost holds the next POST the tab sends until the returned func
+// is called.
+func (b *browser) holdNextPost() (release func()) {
+	b.t.Helper()
+	ctx, cancel := context.WithCancel(b.ctx)
+	held := make(chan fetch.RequestID, 1)
+	chromedp.ListenTarget(ctx, func(ev any) {
+		e, ok := ev.(*fetch.EventRequestPaused)
+		if !ok {
+			return
+		}
+		if e.Request.Method == http.MethodPost {
+			select {
+			case held <- e.RequestID:
+				return
+			default:
+			}
+		}
+		go chromedp.Run(b.ctx, fetch.ContinueRequest(e.RequestID))
+	})
+	b.run(fetch.Enable())
+	return func() {
+		defer cancel()
+		defer b.run(fetch.Disable())
+		select {
+		case id := <-held:
+			b.run(fetch.ContinueRequest(id))
+		case <-time.After(10 * time.Second):
+			b.fail("no POST was held")
+		}
+	}
+}
+
+// messagesCleared checks that an action's answer clears what another form
+// still says of the last action: a form's success message goes when
+// another form's submit fails.
+func (b *browser) messagesCleared(said, other, fails string) {
+	b.t.Helper()
+	if !strings.Contains(b.text("body"), said) {
+		b.fail("%q is not shown to begin with", said)
+	}
+	b.submit(other, fails, inPlace)
+	if strings.Contains(b.text("body"), said) {
+		b.fail("%q still shows after the next action", said)
 	}
 }

@@ -123,6 +123,27 @@ func (b *browser) tooManySignIns() {
 	b.inView("Too many attempts. Try again in 3 minutes.")
 }
 
+// createAfterBack: create an invoice, press Back to the new-invoice page
+// and create another. The page comes back anew, with a fresh one-time
+// token, not from the back/forward cache or htmx's history with the
+// spent one.
+func (b *browser) createAfterBack() {
+	b.open("/invoices/new")
+	for i, customer := range []string{"First Back Ltd", "Second Back Ltd"} {
+		b.fill(invoiceForm, map[string]string{"invoice.project_id": "3", "invoice.customer": customer,
+			"invoice.email": "ap@back.example", "invoice.amount": "10.00", "invoice.due": "2027-02-01"})
+		b.submit(invoiceForm, customer, redirect)
+		if i == 0 {
+			b.run(chromedp.NavigateBack())
+			b.ready()
+			b.waitJS(`location.pathname === "/invoices/new"`, "Back to the new-invoice page")
+		}
+	}
+	if !strings.Contains(b.text("main"), "Second Back Ltd") || strings.Contains(b.text("main"), "already submitted") {
+		b.fail("a second invoice after Back: %s", b.text("main"))
+	}
+}
+
 // internalError closes the demo's database under it and sends a comment:
 // the 500 shows where the user is looking, with the digest to quote. It
 // is the walk's last step.

@@ -475,6 +475,9 @@ func (b *browser) walkThrough() {
 	if b.htmx() {
 		b.fill(edit, map[string]string{"invoice.customer": "Wayne Enterprises Ltd"})
 		b.keepsTyping(edit, comment, "body", "Wayne Enterprises Ltd ·")
+		b.typesWhileSending(edit)
+		b.fill(comment, map[string]string{"body": ""})
+		b.messagesCleared("Invoice saved.", comment, "This field is required.")
 	}
 
 	// Archive a project (a bound argument).
@@ -483,6 +486,11 @@ func (b *browser) walkThrough() {
 	b.submit(archive, "Project archived.", inPlace)
 	if strings.Contains(b.text("#projects"), "Mobile app") {
 		b.fail("the archived project is still listed")
+	}
+	var focus string
+	b.eval(`document.activeElement ? document.activeElement.id || document.activeElement.tagName : ""`, &focus)
+	if b.htmx() && focus != "fw-notice" {
+		b.fail("after its row went, focus is on %s, not the message slot", focus)
 	}
 	b.readsFresh("a project archived")
 
@@ -575,6 +583,7 @@ func (b *browser) walkThrough() {
 		b.fail("Enter pressed twice listed %d invoices of Twice Corp", n)
 	}
 
+	b.createAfterBack()
 	b.neverSilent()
 
 	// Log out.
