@@ -2,6 +2,7 @@ package actions
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 )
 
@@ -69,3 +70,32 @@ func RequestFrom(ctx context.Context) *http.Request {
 	}
 	return nil
 }
+
+// outcome encodes what a second submission of a Once form replays of this
+// call: where it redirected, and its message.
+func (c *call) outcome() string {
+	b, _ := json.Marshal(onceOutcome{Redirect: c.redirect, FullReload: c.fullReload, Message: c.message})
+	return string(b)
+}
+
+// replay sets what the first call of a Once form recorded as this call's,
+// and reports false when that call failed, which leaves nothing to replay.
+func (c *call) replay(outcome string) bool {
+	var o onceOutcome
+	if json.Unmarshal([]byte(outcome), &o) != nil || o.Failed {
+		return false
+	}
+	c.redirect, c.fullReload, c.message = o.Redirect, o.FullReload, o.Message
+	return true
+}
+
+type onceOutcome struct {
+	Redirect   string `json:"redirect,omitempty"`
+	FullReload bool   `json:"full_reload,omitempty"`
+	Message    string `json:"message,omitempty"`
+	Failed     bool   `json:"failed,omitempty"` // after a failure that may have written
+}
+
+// onceFailed is the outcome of a first call that failed after it may have
+// written: a second submission is told the form was sent already.
+const onceFailed = `{"failed":true}`

@@ -15,8 +15,13 @@ type MemoryOnceStore struct {
 	Max int
 
 	mu    sync.Mutex
-	spent map[string]time.Time
+	spent map[string]onceState
 	order []onceEntry // claims in order, which is expiry order for one TTL
+}
+
+type onceState struct {
+	expires time.Time
+	outcome string // set by Settle
 }
 
 type onceEntry struct {
@@ -24,20 +29,32 @@ type onceEntry struct {
 	expires time.Time
 }
 
-// Claim marks token as spent until expires.
-func (s *MemoryOnceStore) Claim(_ context.Context, token string, expires time.Time) (bool, error) {
+// Claim marks token as spent until expires, or returns the outcome that
+// its first call settled.
+func (s *MemoryOnceStore) Claim(_ context.Context, token string, expires time.Time) (bool, string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.spent == nil {
-		s.spent = map[string]time.Time{}
+		s.spent = map[string]onceState{}
 	}
 	s.forget(time.Now())
-	if _, ok := s.spent[token]; ok {
-		return false, nil
+	if st, ok := s.spent[token]; ok {
+		return false, st.outcome, nil
 	}
-	s.spent[token] = expires
+	s.spent[token] = onceState{expires: expires}
 	s.order = append(s.order, onceEntry{token, expires})
-	return true, nil
+	return true, "", nil
+}
+
+// Settle records the outcome of token's first call.
+func (s *MemoryOnceStore) Settle(_ context.Context, token, outcome string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if st, ok := s.spent[token]; ok {
+		st.outcome = outcome
+		s.spent[token] = st
+	}
+	return nil
 }
 
 // Release forgets token.
@@ -57,8 +74,8 @@ func (s *MemoryOnceStore) forget(now time.Time) {
 	n := 0
 	for ; n < len(s.order); n++ {
 		e := s.order[n]
-		exp, live := s.spent[e.token]
-		live = live && exp.Equal(e.expires)
+		st, live := s.spent[e.token]
+		live = live && st.expires.Equal(e.expires)
 		if live && len(s.spent) < limit && now.Before(e.expires) {
 			break
 		}
@@ -70,7 +87,7 @@ func (s *MemoryOnceStore) forget(now time.Time) {
 	if len(s.order) > 2*limit { // released tokens between live ones
 		live := s.order[:0:0]
 		for _, e := range s.order {
-			if exp, ok := s.spent[e.token]; ok && exp.Equal(e.expires) {
+			if st, ok := s.spent[e.token]; ok && st.expires.Equal(e.expires) {
 				live = append(live, e)
 			}
 		}

@@ -3,6 +3,7 @@ package actions_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -42,7 +43,10 @@ func newOnceApp(t *testing.T, ttl time.Duration) *onceApp {
 		if in.Title == "taken" { // a refusal from the mutation itself
 			return 0, actions.Invalid(map[string]string{"title": "That title is taken."})
 		}
-		return a.ran.Add(1), nil
+		n := a.ran.Add(1)
+		actions.Redirect(ctx, fmt.Sprintf("/entries/%d", n))
+		actions.SetMessage(ctx, fmt.Sprintf("Entry %d added.", n))
+		return n, nil
 	}, actions.Public(), actions.Once())
 	if err := reg.Register(a.add); err != nil {
 		t.Fatal(err)
@@ -67,7 +71,8 @@ func (a *onceApp) token(t *testing.T) string {
 }
 
 // A rendered form runs its Once action at most once; a second submission
-// is a conflict that says so, and the mutation does not run again.
+// runs nothing and gets the first one's outcome: where it went, and what
+// it said.
 func TestOnceRunsARenderedFormOnce(t *testing.T) {
 	a := newOnceApp(t, 0)
 	tok := a.token(t)
@@ -75,7 +80,7 @@ func TestOnceRunsARenderedFormOnce(t *testing.T) {
 		t.Fatalf("first: %+v", res)
 	}
 	res := a.send(t, tok)
-	if res.Kind != actions.KindConflict || res.Error != "This form was already submitted." || a.ran.Load() != 1 {
+	if !res.OK() || res.Redirect != "/entries/1" || res.Message != "Entry 1 added." || a.ran.Load() != 1 {
 		t.Fatalf("second: %+v, ran %d", res, a.ran.Load())
 	}
 	if res := a.send(t, a.token(t)); !res.OK() || a.ran.Load() != 2 {
@@ -106,22 +111,23 @@ func TestOnceAfterAFailure(t *testing.T) {
 	}
 }
 
-// Of many submissions of one form at the same moment, one runs.
+// Of many submissions of one form at the same moment, one runs; the others
+// wait for its outcome, and get it.
 func TestOnceUnderConcurrency(t *testing.T) {
 	a := newOnceApp(t, 0)
 	tok := a.token(t)
 	var wg sync.WaitGroup
-	var ok atomic.Int64
+	var same atomic.Int64
 	for range 32 {
 		wg.Go(func() {
-			if a.send(t, tok).OK() {
-				ok.Add(1)
+			if res := a.send(t, tok); res.OK() && res.Redirect == "/entries/1" {
+				same.Add(1)
 			}
 		})
 	}
 	wg.Wait()
-	if ok.Load() != 1 || a.ran.Load() != 1 {
-		t.Fatalf("%d succeeded, %d ran", ok.Load(), a.ran.Load())
+	if same.Load() != 32 || a.ran.Load() != 1 {
+		t.Fatalf("%d got the outcome, %d ran", same.Load(), a.ran.Load())
 	}
 }
 
@@ -161,8 +167,8 @@ func TestOnceRefusesBadTokens(t *testing.T) {
 	if res := a.reg.Invoke(first.w, first.r, a.add.ID()); !res.OK() {
 		t.Fatalf("JSON with a token: %+v", res)
 	}
-	if res := a.reg.Invoke(again.w, again.r, a.add.ID()); res.Kind != actions.KindConflict {
-		t.Fatalf("JSON with a spent token: %+v", res)
+	if res := a.reg.Invoke(again.w, again.r, a.add.ID()); !res.OK() || res.Redirect == "" || a.ran.Load() != 3 {
+		t.Fatalf("JSON with a spent token: %+v, ran %d", res, a.ran.Load())
 	}
 }
 
@@ -170,25 +176,32 @@ func TestMemoryOnceStoreBoundsAndExpiry(t *testing.T) {
 	s := &actions.MemoryOnceStore{Max: 2}
 	ctx, later := t.Context(), time.Now().Add(time.Hour)
 	for _, tok := range []string{"a", "b", "c"} {
-		if ok, _ := s.Claim(ctx, tok, later); !ok {
+		if ok, _, _ := s.Claim(ctx, tok, later); !ok {
 			t.Fatalf("%s: not claimed", tok)
 		}
 	}
-	if ok, _ := s.Claim(ctx, "c", later); ok {
+	if ok, _, _ := s.Claim(ctx, "c", later); ok {
 		t.Fatal("c claimed twice")
 	}
-	if ok, _ := s.Claim(ctx, "a", later); !ok {
+	if ok, _, _ := s.Claim(ctx, "a", later); !ok {
 		t.Fatal("the oldest token is kept over Max")
 	}
-	if ok, _ := s.Claim(ctx, "x", time.Now().Add(-time.Second)); !ok {
+	if ok, _, _ := s.Claim(ctx, "x", time.Now().Add(-time.Second)); !ok {
 		t.Fatal("x")
 	}
-	if ok, _ := s.Claim(ctx, "x", later); !ok {
+	if ok, _, _ := s.Claim(ctx, "x", later); !ok {
 		t.Fatal("an expired token is still spent")
 	}
 	s.Release(ctx, "a")
-	if ok, _ := s.Claim(ctx, "a", later); !ok {
+	if ok, _, _ := s.Claim(ctx, "a", later); !ok {
 		t.Fatal("a released token stays spent")
+	}
+	if ok, outcome, _ := s.Claim(ctx, "a", later); ok || outcome != "" {
+		t.Fatalf("a running first call: %v %q", ok, outcome)
+	}
+	s.Settle(ctx, "a", "went to /a")
+	if ok, outcome, _ := s.Claim(ctx, "a", later); ok || outcome != "went to /a" {
+		t.Fatalf("a settled token: %v %q", ok, outcome)
 	}
 }
 
