@@ -136,10 +136,14 @@ func (b *browser) createAfterBack() {
 		b.submit(invoiceForm, customer, redirect)
 		if i == 0 {
 			b.run(chromedp.NavigateBack())
-			// The page comes back empty: loaded anew (htmx 4 fetches it
-			// and swaps it in after the navigation).
-			b.waitJS(`location.pathname === "/invoices/new" && document.querySelector(`+
-				jsString(invoiceForm+` [name="invoice.customer"]`)+`)?.value === ""`, "Back to a fresh new-invoice page")
+			// The page is loaded anew: htmx fetches it and swaps it in
+			// after the navigation, empty; without JavaScript the browser
+			// loads it, and may refill what was typed.
+			fresh := `location.pathname === "/invoices/new"`
+			if b.htmx() {
+				fresh += ` && document.querySelector(` + jsString(invoiceForm+` [name="invoice.customer"]`) + `)?.value === ""`
+			}
+			b.waitJS(fresh, "Back to the new-invoice page, loaded anew")
 			b.ready()
 		}
 	}
