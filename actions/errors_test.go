@@ -1,6 +1,8 @@
 package actions_test
 
 import (
+	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -33,5 +35,28 @@ func TestTooManyRequestsSaysWhen(t *testing.T) {
 				t.Errorf("Retry-After %d, want %d", got, tc.seconds)
 			}
 		})
+	}
+}
+
+// notblank, which every registry's validator has, refuses a string of
+// spaces that required lets through, in required's words.
+func TestNotBlank(t *testing.T) {
+	type Note struct {
+		Title string `form:"title" validate:"notblank"`
+	}
+	reg, err := actions.NewRegistry(actions.Config{Keys: ring([]byte(strings.Repeat("k", 32)))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for in, want := range map[string]string{"": "This field is required.", " \t\n": "This field is required.", " a ": ""} {
+		err := reg.Validate(&Note{Title: in})
+		var e *actions.Error
+		got := ""
+		if errors.As(err, &e) {
+			got = e.Fields["title"]
+		}
+		if got != want {
+			t.Errorf("%q: %q, want %q (%v)", in, got, want, err)
+		}
 	}
 }

@@ -121,6 +121,9 @@ func NewRegistry(cfg Config) (*Registry, error) {
 		r.validate = validator.New(validator.WithRequiredStructEnabled())
 	}
 	r.validate.RegisterTagNameFunc(validatorName)
+	if err := r.validate.RegisterValidation("notblank", notBlank); err != nil {
+		return nil, fmt.Errorf("actions: register the notblank rule: %w", err)
+	}
 	r.decoder = newDecoder(r.maxSlice)
 	return r, nil
 }

@@ -56,7 +56,7 @@ func namespaceKey(ns string) string {
 func validationMessage(fe validator.FieldError) string {
 	p := fe.Param()
 	switch fe.Tag() {
-	case "required", "required_if", "required_unless", "required_with", "required_without":
+	case "required", "required_if", "required_unless", "required_with", "required_without", "notblank":
 		return "This field is required."
 	case "email":
 		return "Enter a valid email address."
@@ -113,4 +113,15 @@ func conversionMessage(t reflect.Type) string {
 		return "Choose yes or no."
 	}
 	return "This value is not valid."
+}
+
+// notBlank is the "notblank" rule, which every registry's validator has:
+// a string must hold more than spaces, as "required" alone lets "   "
+// through. On other kinds it is "required".
+func notBlank(fl validator.FieldLevel) bool {
+	f := fl.Field()
+	if f.Kind() == reflect.String {
+		return strings.TrimSpace(f.String()) != ""
+	}
+	return !f.IsZero()
 }

@@ -124,6 +124,10 @@ func (st *formState) writeControlAttrs(w *writer, f actions.Field, id, typ strin
 			a.w.text(id)
 			a.w.raw(`-error"`)
 		}
+	} else if _, ok := a.extra["aria-describedby"]; !ok && st.hint(f, c) != "" {
+		a.w.raw(` aria-describedby="`)
+		a.w.text(id)
+		a.w.raw(`-hint"`)
 	}
 	w.extraAttrs(extra) // not through a, whose extra would take w to the heap
 }
@@ -132,7 +136,8 @@ func (st *formState) writeControlAttrs(w *writer, f actions.Field, id, typ strin
 // required, minlength and maxlength for strings, min and max for numbers.
 func writeConstraints(a attrWriter, f actions.Field, typ string, c control) {
 	_, required := f.Rule("required")
-	a.flag("required", required)
+	_, notBlank := f.Rule("notblank")
+	a.flag("required", required || notBlank)
 	if c != selectControl {
 		numeric := typ == "number"
 		textual := !numeric && f.Kind() == reflect.String

@@ -32,6 +32,7 @@ type fieldView struct {
 	typ     string // the input type, for inputControl
 	label   string
 	msg     string // the field's error
+	hint    string // words under the control when it has no error
 	value   string
 	extra   map[string]any
 	options []Choice
@@ -71,10 +72,20 @@ func (st *formState) fieldView(name, label string, c control, extra map[string]a
 	if f.Sensitive {
 		v.value = "" // never shown, whichever control and values
 	}
+	v.hint = st.hint(f, c)
 	return v
 }
 
-// render writes the field: its wrapper, label, control and error.
+// hint is what the field says under its control when it has no error: a
+// sensitive input, empty again after a failed submit, says why.
+func (st *formState) hint(f actions.Field, c control) string {
+	if f.Sensitive && c == inputControl && st.res != nil && !st.res.OK() && st.fieldError(f.Name) == "" {
+		return "Enter this again if you changed it: it is never sent back."
+	}
+	return ""
+}
+
+// render writes the field: its wrapper, label, control, and error or hint.
 func (v *fieldView) render(h *writer) {
 	switch {
 	case v.typ == "checkbox" && v.msg != "":
@@ -98,6 +109,13 @@ func (v *fieldView) render(h *writer) {
 		h.raw("-error")
 		h.raw(`">`)
 		h.text(v.msg)
+		h.raw(`</p>`)
+	}
+	if v.hint != "" {
+		h.raw(`<p class="fw-hint" id="`)
+		h.text(v.id)
+		h.raw(`-hint">`)
+		h.text(v.hint)
 		h.raw(`</p>`)
 	}
 	h.raw("</div>")

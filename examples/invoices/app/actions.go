@@ -23,7 +23,7 @@ type Logout struct{}
 // InvoiceFields are the fields of the create and edit forms.
 type InvoiceFields struct {
 	ProjectID int64     `form:"project_id" json:"project_id" validate:"required"`
-	Customer  string    `form:"customer" json:"customer" validate:"required,max=80"`
+	Customer  string    `form:"customer" json:"customer" validate:"notblank,max=80"`
 	Email     string    `form:"email" json:"email" validate:"required,email,max=254"`
 	Amount    string    `form:"amount" json:"amount" validate:"required,money"`
 	Due       time.Time `form:"due" json:"due" validate:"required"`
@@ -44,7 +44,7 @@ type EditInvoice struct {
 // NewComment adds a comment to an invoice.
 type NewComment struct {
 	InvoiceID int64  `form:"invoice_id" json:"-" validate:"required"` // bound
-	Body      string `form:"body" json:"body" validate:"required,max=1000"`
+	Body      string `form:"body" json:"body" validate:"notblank,max=1000"`
 }
 
 // ArchiveProject archives a project.
@@ -54,15 +54,15 @@ type ArchiveProject struct {
 
 // Profile is the signed-in user's profile.
 type Profile struct {
-	Name        string `form:"name" json:"name" validate:"required,max=80"`
+	Name        string `form:"name" json:"name" validate:"notblank,max=80"`
 	Email       string `form:"email" json:"email" validate:"required,email,max=254"`
 	NewPassword string `form:"new_password" json:"new_password" validate:"omitempty,min=8,max=200"`
 }
 
 // NewEntry publishes a changelog entry.
 type NewEntry struct {
-	Title string `form:"title" json:"title" validate:"required,max=120"`
-	Body  string `form:"body" json:"body" validate:"required,max=2000"`
+	Title string `form:"title" json:"title" validate:"notblank,max=120"`
+	Body  string `form:"body" json:"body" validate:"notblank,max=2000"`
 }
 
 type appActions struct {
