@@ -114,6 +114,20 @@ func Invalid(fields map[string]string) error {
 	return &Error{Kind: KindInvalid, Fields: fields}
 }
 
+// Stale returns the conflict of an edit whose record changed since its
+// form was rendered, as Rails' lock_version finds it: 409, the user's
+// values kept, message said at the top of the form, and under each field
+// in now what it holds now, keyed by form field name.
+//
+// The form binds the version it showed ([Bound]), the mutation updates
+// only that version (UPDATE … SET version = version + 1 WHERE id = ? AND
+// version = ?) and returns Stale when no row matched. The page rendered
+// with the conflict binds the version saved now, so the user can review,
+// and send again on purpose.
+func Stale(message string, now map[string]string) error {
+	return &Error{Kind: KindConflict, Message: message, Fields: now}
+}
+
 // TooManyRequests returns an error of kind [KindTooManyRequests]: the
 // caller is over a rate limit and may try again after retryAfter. The
 // message says when, in words rounded up ("Try again in 2 minutes."); a

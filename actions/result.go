@@ -74,6 +74,8 @@ func (res *Result) fail(err error) {
 	switch e.Kind {
 	case KindInvalid:
 		res.Status, res.Fields = StatusInvalid, e.Fields
+	case KindConflict:
+		res.Fields = e.Fields // what changed, by field (see Stale)
 	case KindInternal:
 		res.Error, res.Digest = "", newDigest() // a cause's words are never shown
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
 
@@ -37,7 +38,8 @@ type NewInvoice struct {
 
 // EditInvoice saves an invoice.
 type EditInvoice struct {
-	ID      int64         `form:"id" json:"-" validate:"required"` // bound
+	ID      int64         `form:"id" json:"-" validate:"required"`      // bound
+	Version int64         `form:"version" json:"-" validate:"required"` // bound: what the form showed
 	Invoice InvoiceFields `form:"invoice" json:"invoice"`
 }
 
@@ -54,6 +56,7 @@ type ArchiveProject struct {
 
 // Profile is the signed-in user's profile.
 type Profile struct {
+	Version     int64  `form:"version" json:"-" validate:"required"` // bound: what the form showed
 	Name        string `form:"name" json:"name" validate:"notblank,max=80"`
 	Email       string `form:"email" json:"email" validate:"required,email,max=254"`
 	NewPassword string `form:"new_password" json:"new_password" validate:"omitempty,min=8,max=200"`
@@ -81,10 +84,10 @@ func (a *App) newActions() appActions {
 		login:         actions.New("auth.login", a.doLogin, a.signInOptions()...),
 		logout:        actions.New("auth.logout", a.doLogout, actions.Public()),
 		createInvoice: actions.New("invoice.create", a.doCreateInvoice, actions.SignedIn(), actions.Once()),
-		editInvoice:   actions.New("invoice.edit", a.doEditInvoice, actions.SignedIn(), actions.Bound("id")),
+		editInvoice:   actions.New("invoice.edit", a.doEditInvoice, actions.SignedIn(), actions.Bound("id", "version")),
 		addComment:    actions.New("invoice.comment", a.doAddComment, actions.SignedIn(), actions.Bound("invoice_id"), actions.Once()),
 		archive:       actions.New("project.archive", a.doArchive, actions.SignedIn(), actions.Bound("project_id")),
-		saveProfile:   actions.New("profile.save", a.doSaveProfile, actions.SignedIn(), actions.Sensitive("new_password")),
+		saveProfile:   actions.New("profile.save", a.doSaveProfile, actions.SignedIn(), actions.Sensitive("new_password"), actions.Bound("version")),
 		addEntry:      actions.New("changelog.add", a.doAddEntry, actions.RequireRole("admin"), actions.Once()),
 	}
 }
@@ -163,11 +166,16 @@ func (a *App) doEditInvoice(ctx context.Context, in EditInvoice) (int64, error) 
 	if err != nil {
 		return 0, err
 	}
-	err = a.store.UpdateInvoice(ctx, in.ID, v)
-	if isNoRows(err) {
+	err = a.store.UpdateInvoice(ctx, in.ID, in.Version, v)
+	var stale *staleError
+	switch {
+	case isNoRows(err):
 		return 0, actions.ErrNotFound
-	}
-	if err != nil {
+	case errors.As(err, &stale):
+		return 0, changedSince("This invoice was changed by someone else since you opened it. "+
+			"What is saved now is under each field that differs; save again to keep yours.",
+			invoiceValues(stale.now.(Invoice)), sentInvoice(v))
+	case err != nil:
 		return 0, err
 	}
 	actions.RevalidateTag(ctx, "invoices")
@@ -203,11 +211,18 @@ func (a *App) doArchive(ctx context.Context, in ArchiveProject) (int64, error) {
 }
 
 func (a *App) doSaveProfile(ctx context.Context, in Profile) (struct{}, error) {
-	err := a.store.SaveProfile(ctx, userFrom(ctx).ID, in.Name, strings.ToLower(in.Email), in.NewPassword)
-	if errors.Is(err, errEmailTaken) {
+	v := ProfileValues{Name: in.Name, Email: strings.ToLower(in.Email), NewPassword: in.NewPassword}
+	err := a.store.SaveProfile(ctx, userFrom(ctx).ID, in.Version, v)
+	var stale *staleError
+	switch {
+	case errors.Is(err, errEmailTaken):
 		return struct{}{}, actions.Invalid(map[string]string{"email": "That email belongs to another user."})
-	}
-	if err != nil {
+	case errors.As(err, &stale):
+		now := stale.now.(ProfileValues)
+		return struct{}{}, changedSince("Your profile was changed elsewhere since you opened this page. "+
+			"What is saved now is under each field that differs; save again to keep yours.",
+			url.Values{"name": {now.Name}, "email": {now.Email}}, url.Values{"name": {in.Name}, "email": {v.Email}})
+	case err != nil:
 		return struct{}{}, err
 	}
 	actions.SetMessage(ctx, "Profile saved.")
@@ -222,4 +237,24 @@ func (a *App) doAddEntry(ctx context.Context, in NewEntry) (int64, error) {
 	actions.RevalidateTag(ctx, "changelog")
 	actions.SetMessage(ctx, "Entry published.")
 	return id, nil
+}
+
+// changedSince is the conflict of a save from a form that is out of date:
+// the message, and under each field whose saved value is not what the user
+// sent, the saved one.
+func changedSince(message string, now, sent url.Values) error {
+	fields := map[string]string{}
+	for k := range now {
+		if now.Get(k) != sent.Get(k) {
+			fields[k] = "Saved now: “" + now.Get(k) + "”."
+		}
+	}
+	return actions.Stale(message, fields)
+}
+
+// sentInvoice is what the user sent in an invoice form, as the form would
+// show it, to compare with what is saved.
+func sentInvoice(v InvoiceValues) url.Values {
+	return invoiceValues(Invoice{ProjectID: v.ProjectID, Customer: v.Customer, Email: v.Email,
+		AmountCents: v.AmountCents, Due: v.Due, Notes: v.Notes})
 }

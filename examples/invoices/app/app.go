@@ -4,7 +4,6 @@ package app
 
 import (
 	"context"
-	"database/sql"
 	"embed"
 	"errors"
 	"io"
@@ -27,7 +26,7 @@ import (
 
 // Config configures the demo.
 type Config struct {
-	DB     *sql.DB
+	DB     *DB
 	Secret []byte
 	Dev    bool
 	// HTMX is the htmx major version the pages load: "2" (the default) or "4".

@@ -1,7 +1,6 @@
 package app_test
 
 import (
-	"database/sql"
 	"html"
 	"io"
 	"log/slog"
@@ -21,7 +20,7 @@ func discardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }
 
 type demo struct {
 	app *app.App
-	db  *sql.DB
+	db  *app.DB
 	ts  *httptest.Server
 }
 
@@ -65,6 +64,28 @@ func (d *demo) post(t *testing.T, path, cookie string, form url.Values) *http.Re
 	}
 	resp.Body.Close()
 	return resp
+}
+
+// form returns the hidden fields of a form of the action name: its ID, the
+// bound arguments sealed, and a one-time token for a Once action.
+func (d *demo) form(t *testing.T, name string, bound url.Values) url.Values {
+	t.Helper()
+	h, ok := d.app.Registry().ByName(name)
+	if !ok {
+		t.Fatalf("no action %s", name)
+	}
+	form := url.Values{"_action": {h.ID()}}
+	if once, _ := h.OnceToken(); once != "" { // "" for an action that is not Once
+		form.Set("_once", once)
+	}
+	if bound != nil {
+		sealed, err := h.Seal(bound)
+		if err != nil {
+			t.Fatal(err)
+		}
+		form.Set("_bound", sealed)
+	}
+	return form
 }
 
 func (d *demo) get(t *testing.T, path, cookie string) (*http.Response, string) {
@@ -156,7 +177,9 @@ func TestDatabase(t *testing.T) {
 		t.Fatal(err)
 	}
 	var mode string
+	var applied int
 	db.QueryRow(`PRAGMA journal_mode`).Scan(&mode)
+	db.QueryRow(`SELECT COUNT(*) FROM schema_migrations`).Scan(&applied)
 	db.Close()
 	if mode != "wal" {
 		t.Fatalf("journal_mode = %q", mode)
@@ -170,7 +193,7 @@ func TestDatabase(t *testing.T) {
 	var users, versions int
 	db.QueryRow(`SELECT COUNT(*) FROM users`).Scan(&users)
 	db.QueryRow(`SELECT COUNT(*) FROM schema_migrations`).Scan(&versions)
-	if users != 2 || versions != 1 {
+	if users != 2 || versions != applied || applied < 2 {
 		t.Fatalf("users %d, migrations %d", users, versions)
 	}
 }
@@ -199,8 +222,10 @@ func TestProfileSaveReachesTheNextRequest(t *testing.T) {
 	if _, page := d.get(t, "/", cookie); !strings.Contains(page, "Max Member") {
 		t.Fatal("the header does not name the user")
 	}
-	h, _ := d.app.Registry().ByName("profile.save")
-	resp := d.post(t, "/profile", cookie, url.Values{"_action": {h.ID()}, "name": {"Maxine Member"}, "email": {app.MemberEmail}})
+	form := d.form(t, "profile.save", url.Values{"version": {"1"}})
+	form.Set("name", "Maxine Member")
+	form.Set("email", app.MemberEmail)
+	resp := d.post(t, "/profile", cookie, form)
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("save: %d", resp.StatusCode)
 	}
@@ -372,18 +397,7 @@ func TestLogoutFromNotFoundPage(t *testing.T) {
 func TestArchivedProjectInvoice(t *testing.T) {
 	d := newDemo(t, false)
 	admin, _ := d.login(t, app.AdminEmail, app.AdminPassword)
-	seal := func(name string, bound url.Values) url.Values {
-		h, _ := d.app.Registry().ByName(name)
-		if bound == nil {
-			once, _ := h.OnceToken() // "" for an action that is not Once
-			return url.Values{"_action": {h.ID()}, "_once": {once}}
-		}
-		sealed, err := h.Seal(bound)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return url.Values{"_action": {h.ID()}, "_bound": {sealed}}
-	}
+	seal := func(name string, bound url.Values) url.Values { return d.form(t, name, bound) }
 	// Invoices 1 and 2 belong to project 1, invoice 3 to project 2.
 	if resp := d.post(t, "/", admin, seal("project.archive", url.Values{"project_id": {"1"}})); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("archive: %d", resp.StatusCode)
@@ -409,8 +423,8 @@ func TestArchivedProjectInvoice(t *testing.T) {
 		form       url.Values
 		status     int
 	}{
-		{"save in its archived project", "/invoices/1", fields(seal("invoice.edit", url.Values{"id": {"1"}}), "1"), http.StatusSeeOther},
-		{"move into an archived project", "/invoices/3", fields(seal("invoice.edit", url.Values{"id": {"3"}}), "1"), http.StatusUnprocessableEntity},
+		{"save in its archived project", "/invoices/1", fields(seal("invoice.edit", url.Values{"id": {"1"}, "version": {"1"}}), "1"), http.StatusSeeOther},
+		{"move into an archived project", "/invoices/3", fields(seal("invoice.edit", url.Values{"id": {"3"}, "version": {"1"}}), "1"), http.StatusUnprocessableEntity},
 		{"create in an archived project", "/invoices/new", fields(seal("invoice.create", nil), "1"), http.StatusUnprocessableEntity},
 	} {
 		if resp := d.post(t, tc.path, admin, tc.form); resp.StatusCode != tc.status {

@@ -23,6 +23,7 @@ const (
 // slot, and within the window. 422 and "sign in again" are part of the
 // walk, and 500 is [browser.internalError].
 func (b *browser) neverSilent() {
+	b.lostUpdate()
 	b.archivedElsewhere()
 	b.sentTwice()
 	b.olderDeploy()
@@ -30,6 +31,27 @@ func (b *browser) neverSilent() {
 	b.tooLarge()
 	b.roleLost()
 	b.tooManySignIns()
+}
+
+// lostUpdate: 409 for a save from a form that is out of date. Another tab
+// renames the customer and saves; this one then saves the form it showed,
+// with a new note. The rename stays, this tab keeps its values and is told
+// what is saved now; saving again keeps its values, on purpose.
+func (b *browser) lostUpdate() {
+	b.open("/invoices/2")
+	customer := b.value(invoiceForm + ` [name="invoice.customer"]`)
+	b.fill(invoiceForm, map[string]string{"invoice.customer": "Renamed Elsewhere"})
+	b.postElsewhere(invoiceForm)
+	b.fill(invoiceForm, map[string]string{"invoice.customer": customer, "invoice.notes": "Mine, typed here"})
+	b.submit(invoiceForm, "This invoice was changed by someone else since you opened it.", inPlace)
+	b.inView("This invoice was changed by someone else since you opened it.")
+	if !strings.Contains(b.text(invoiceForm), "Saved now: “Renamed Elsewhere”.") || b.value(invoiceForm+` [name="invoice.notes"]`) != "Mine, typed here" {
+		b.fail("the conflict does not show what is saved now, with the values kept")
+	}
+	b.submit(invoiceForm, "Invoice saved.", inPlace)
+	if !strings.Contains(b.text("main"), customer+" ·") {
+		b.fail("saving again on purpose did not keep this tab's values")
+	}
 }
 
 // archivedElsewhere: 404 for a row archived in another tab, then here. Its

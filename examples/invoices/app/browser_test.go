@@ -2,7 +2,6 @@ package app_test
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"math"
 	"net/http"
@@ -107,7 +106,7 @@ func TestBrowser(t *testing.T) {
 
 // startApp serves a fresh demo on a real SQLite file over loopback. POSTs
 // are slowed a little so that htmx's pending state can be seen.
-func startApp(t *testing.T, htmx string) (string, *sql.DB) {
+func startApp(t *testing.T, htmx string) (string, *app.DB) {
 	t.Helper()
 	db, err := app.OpenDB(t.Context(), filepath.Join(t.TempDir(), "invoices.db"))
 	if err != nil {
@@ -134,7 +133,7 @@ type browser struct {
 	ctx  context.Context
 	mode string
 	base string
-	db   *sql.DB // the app's, for the walk's last step to close
+	db   *app.DB // the app's, for the walk's last step to close
 	shot int
 }
 

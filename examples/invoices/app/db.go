@@ -63,30 +63,56 @@ var migrations = []string{
 		user_id INTEGER NOT NULL REFERENCES users(id),
 		created_at TIMESTAMP NOT NULL
 	);`,
+	// Versions, for edits from a form that is out of date (Rails'
+	// lock_version): a save names the version its form showed.
+	`ALTER TABLE invoices ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+	ALTER TABLE users ADD COLUMN version INTEGER NOT NULL DEFAULT 1;`,
 }
+
+// DB is the demo's SQLite database: a pool of readers, and one writer.
+// SQLite lets one connection write at a time; with every write going
+// through the one writer connection, in immediate transactions, writers
+// queue in Go rather than fail with "database is locked", and readers, in
+// WAL mode, never wait for them. Queries on DB itself read.
+type DB struct {
+	*sql.DB         // readers
+	Write   *sql.DB // the one writer
+}
+
+// Close closes both pools.
+func (d *DB) Close() error { return errors.Join(d.Write.Close(), d.DB.Close()) }
 
 // OpenDB opens (creating if need be) the SQLite file at path in WAL mode,
 // applies the migrations it has not seen, and seeds an empty database.
-func OpenDB(ctx context.Context, path string) (*sql.DB, error) {
+func OpenDB(ctx context.Context, path string) (*DB, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return nil, err
 	}
-	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
-	db, err := sql.Open("sqlite", dsn)
+	pragmas := "_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
+	write, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_txlock=immediate")
 	if err != nil {
+		return nil, err
+	}
+	write.SetMaxOpenConns(1) // one writer: the others wait their turn here
+	write.SetMaxIdleConns(1)
+	write.SetConnMaxIdleTime(0)
+	read, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&mode=ro")
+	if err != nil {
+		write.Close()
 		return nil, err
 	}
 	// A bounded pool that keeps its connections: opening one runs the
 	// pragmas and reads the schema, which under load cost more than the
 	// queries (database/sql keeps only two idle connections by default).
 	conns := max(4, 2*runtime.NumCPU())
-	db.SetMaxOpenConns(conns)
-	db.SetMaxIdleConns(conns)
-	if err := migrate(ctx, db); err != nil {
+	read.SetMaxOpenConns(conns)
+	read.SetMaxIdleConns(conns)
+	db := &DB{DB: read, Write: write}
+	if err := migrate(ctx, write); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("migrate %s: %w", path, err)
 	}
-	if err := seed(ctx, db); err != nil {
+	if err := seed(ctx, write); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("seed %s: %w", path, err)
 	}

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"database/sql"
+	"strings"
 )
 
 // Store reads and writes the demo's SQLite database; no other file of the
@@ -11,7 +12,8 @@ import (
 // by concept: store_users.go, store_projects.go, store_invoices.go,
 // store_comments.go and store_changelog.go.
 type Store struct {
-	db *sql.DB
+	db *sql.DB // readers
+	w  *sql.DB // the one writer: every write, in a transaction of its own
 	// userByID is prepared once: every signed-in request looks its user
 	// up, and preparing the statement cost more than running it.
 	userByID *sql.Stmt
@@ -19,8 +21,8 @@ type Store struct {
 }
 
 // NewStore returns a store over db, with its hot statements prepared.
-func NewStore(ctx context.Context, db *sql.DB) (*Store, error) {
-	s := &Store{db: db}
+func NewStore(ctx context.Context, db *DB) (*Store, error) {
+	s := &Store{db: db.DB, w: db.Write}
 	var err error
 	s.userByID, err = db.PrepareContext(ctx, userSelect+"id = ?")
 	if err != nil {
@@ -31,3 +33,29 @@ func NewStore(ctx context.Context, db *sql.DB) (*Store, error) {
 
 // Ping reports whether the database answers.
 func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
+
+// inTx runs fn in one immediate transaction on the writer, and commits it
+// when fn returns nil: an action's writes happen together, or not at all.
+func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// staleError is a write's answer when the row's version moved on since the
+// form showed it: now is the row as saved now (an Invoice, ProfileValues).
+type staleError struct{ now any }
+
+func (e *staleError) Error() string { return "app: the row changed since the form showed it" }
+
+// isUniqueViolation reports whether err is SQLite refusing a write that
+// would break a UNIQUE constraint.
+func isUniqueViolation(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
+}

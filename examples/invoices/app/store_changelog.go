@@ -33,7 +33,7 @@ func (s *Store) Changelog(ctx context.Context) ([]Entry, error) {
 
 // AddEntry publishes user userID's changelog entry and returns its ID.
 func (s *Store) AddEntry(ctx context.Context, userID int64, title, body string) (int64, error) {
-	res, err := s.db.ExecContext(ctx, `INSERT INTO changelog (title, body, user_id, created_at) VALUES (?, ?, ?, ?)`,
+	res, err := s.w.ExecContext(ctx, `INSERT INTO changelog (title, body, user_id, created_at) VALUES (?, ?, ?, ?)`,
 		title, body, userID, time.Now().UTC())
 	if err != nil {
 		return 0, err

@@ -36,7 +36,7 @@ func (s *Store) Comments(ctx context.Context, invoiceID int64) ([]Comment, error
 // AddComment adds user userID's comment to invoice invoiceID and returns its
 // ID, or returns sql.ErrNoRows when there is no such invoice.
 func (s *Store) AddComment(ctx context.Context, invoiceID, userID int64, body string) (int64, error) {
-	res, err := s.db.ExecContext(ctx, `INSERT INTO comments (invoice_id, user_id, body, created_at)
+	res, err := s.w.ExecContext(ctx, `INSERT INTO comments (invoice_id, user_id, body, created_at)
 		SELECT id, ?, ?, ? FROM invoices WHERE id = ?`, userID, body, time.Now().UTC(), invoiceID)
 	if err != nil {
 		return 0, err

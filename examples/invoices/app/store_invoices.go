@@ -16,16 +16,17 @@ type Invoice struct {
 	Due              string // YYYY-MM-DD
 	Status, Notes    string
 	CreatedAt, Saved time.Time
+	Version          int64 // for a save from an out-of-date form
 }
 
 // Number is the invoice's human number.
 func (i Invoice) Number() string { return fmt.Sprintf("INV-%04d", i.ID) }
 
-const invoiceColumns = `i.id, i.project_id, p.name, i.customer, i.email, i.amount_cents, i.due_date, i.status, i.notes, i.created_at, i.updated_at`
+const invoiceColumns = `i.id, i.project_id, p.name, i.customer, i.email, i.amount_cents, i.due_date, i.status, i.notes, i.created_at, i.updated_at, i.version`
 
 func scanInvoice(sc interface{ Scan(...any) error }) (Invoice, error) {
 	var i Invoice
-	err := sc.Scan(&i.ID, &i.ProjectID, &i.Project, &i.Customer, &i.Email, &i.AmountCents, &i.Due, &i.Status, &i.Notes, &i.CreatedAt, &i.Saved)
+	err := sc.Scan(&i.ID, &i.ProjectID, &i.Project, &i.Customer, &i.Email, &i.AmountCents, &i.Due, &i.Status, &i.Notes, &i.CreatedAt, &i.Saved, &i.Version)
 	return i, err
 }
 
@@ -64,7 +65,7 @@ type InvoiceValues struct {
 // CreateInvoice adds an open invoice and returns its ID.
 func (s *Store) CreateInvoice(ctx context.Context, v InvoiceValues) (int64, error) {
 	now := time.Now().UTC()
-	res, err := s.db.ExecContext(ctx, `INSERT INTO invoices (project_id, customer, email, amount_cents, due_date, notes, created_at, updated_at)
+	res, err := s.w.ExecContext(ctx, `INSERT INTO invoices (project_id, customer, email, amount_cents, due_date, notes, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, v.ProjectID, v.Customer, v.Email, v.AmountCents, v.Due, v.Notes, now, now)
 	if err != nil {
 		return 0, err
@@ -72,16 +73,24 @@ func (s *Store) CreateInvoice(ctx context.Context, v InvoiceValues) (int64, erro
 	return res.LastInsertId()
 }
 
-// UpdateInvoice saves invoice id, or returns sql.ErrNoRows when there is no
-// such invoice.
-func (s *Store) UpdateInvoice(ctx context.Context, id int64, v InvoiceValues) error {
-	res, err := s.db.ExecContext(ctx, `UPDATE invoices SET project_id = ?, customer = ?, email = ?, amount_cents = ?, due_date = ?, notes = ?, updated_at = ?
-		WHERE id = ?`, v.ProjectID, v.Customer, v.Email, v.AmountCents, v.Due, v.Notes, time.Now().UTC(), id)
-	if err != nil {
-		return err
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return sql.ErrNoRows
-	}
-	return nil
+// UpdateInvoice saves invoice id if it is still at version. It returns
+// sql.ErrNoRows when there is no such invoice, and errStale, with the
+// invoice as saved now, when its version moved on.
+func (s *Store) UpdateInvoice(ctx context.Context, id, version int64, v InvoiceValues) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE invoices SET project_id = ?, customer = ?, email = ?, amount_cents = ?, due_date = ?, notes = ?,
+			updated_at = ?, version = version + 1 WHERE id = ? AND version = ?`,
+			v.ProjectID, v.Customer, v.Email, v.AmountCents, v.Due, v.Notes, time.Now().UTC(), id, version)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n > 0 {
+			return nil
+		}
+		now, err := scanInvoice(tx.QueryRowContext(ctx, `SELECT `+invoiceColumns+` FROM invoices i JOIN projects p ON p.id = i.project_id WHERE i.id = ?`, id))
+		if err != nil {
+			return err // sql.ErrNoRows: it is gone
+		}
+		return &staleError{now: now}
+	})
 }

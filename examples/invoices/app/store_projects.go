@@ -48,7 +48,7 @@ func (s *Store) projectOpenTo(ctx context.Context, id, invoiceID int64) (bool, e
 // ArchiveProject archives project id, or returns sql.ErrNoRows when there is
 // no such project or it is archived already.
 func (s *Store) ArchiveProject(ctx context.Context, id int64) error {
-	res, err := s.db.ExecContext(ctx, `UPDATE projects SET archived_at = ? WHERE id = ? AND archived_at IS NULL`, time.Now().UTC(), id)
+	res, err := s.w.ExecContext(ctx, `UPDATE projects SET archived_at = ? WHERE id = ? AND archived_at IS NULL`, time.Now().UTC(), id)
 	if err != nil {
 		return err
 	}

@@ -13,6 +13,7 @@ import (
 type User struct {
 	ID                int64
 	Email, Name, Role string
+	Version           int64 // of the profile, for a save from an out-of-date form
 }
 
 // Subject identifies the user in logs.
@@ -26,12 +27,12 @@ func (s *Store) userWhere(ctx context.Context, where string, arg any) (*User, []
 }
 
 // userSelect selects a user; a WHERE condition completes it.
-const userSelect = `SELECT id, email, name, role, password_hash FROM users WHERE `
+const userSelect = `SELECT id, email, name, role, version, password_hash FROM users WHERE `
 
 func scanUser(row *sql.Row) (*User, []byte, error) {
 	u := &User{}
 	var hash []byte
-	if err := row.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &hash); err != nil {
+	if err := row.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.Version, &hash); err != nil {
 		return nil, nil, err
 	}
 	return u, hash, nil
@@ -61,34 +62,50 @@ func (s *Store) UserByID(ctx context.Context, id int64) (*User, error) {
 // errEmailTaken is SaveProfile's error when another user has the email.
 var errEmailTaken = errors.New("app: the email belongs to another user")
 
+// ProfileValues are what SaveProfile writes.
+type ProfileValues struct {
+	Name, Email string
+	NewPassword string // empty keeps the password
+}
+
 // SaveProfile sets the name and email of user id and, unless newPassword is
-// empty, its password, stored as a bcrypt hash. It returns errEmailTaken,
-// changing nothing, when another user has email.
-//
-// TODO(reliability): the email check, the name and email update and the
-// password update are separate statements, not one transaction: a concurrent
-// save can take the email between the check and the update (the UNIQUE
-// constraint then fails the update, an internal error rather than a field
-// error), and a failed password update leaves the new name and email saved.
-func (s *Store) SaveProfile(ctx context.Context, id int64, name, email, newPassword string) error {
+// empty, its password, stored as a bcrypt hash, all in one transaction, if
+// the profile is still at version. It returns errEmailTaken when another
+// user has the email, even one that took it a moment ago (the UNIQUE
+// constraint's answer), and errStale with the profile as saved now when
+// the version moved on; either way it changes nothing.
+func (s *Store) SaveProfile(ctx context.Context, id, version int64, v ProfileValues) error {
 	defer s.users.drop(id) // after the writes, so that no read puts the old row back
-	var taken int
-	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM users WHERE email = ? AND id != ?`, email, id).Scan(&taken); err != nil {
-		return err
+	var hash []byte
+	if v.NewPassword != "" {
+		var err error
+		if hash, err = bcrypt.GenerateFromPassword([]byte(v.NewPassword), bcrypt.DefaultCost); err != nil {
+			return err
+		}
 	}
-	if taken > 0 {
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE users SET name = ?, email = ?, version = version + 1,
+			password_hash = COALESCE(?, password_hash) WHERE id = ? AND version = ?`, v.Name, v.Email, hash, id, version)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return s.staleProfile(ctx, tx, id)
+		}
+		return nil
+	})
+	if isUniqueViolation(err) {
 		return errEmailTaken
 	}
-	if _, err := s.db.ExecContext(ctx, `UPDATE users SET name = ?, email = ? WHERE id = ?`, name, email, id); err != nil {
-		return err
-	}
-	if newPassword == "" {
-		return nil
-	}
-	hash, err := bcrypt.GenerateFromPassword([]byte(newPassword), bcrypt.DefaultCost)
-	if err != nil {
-		return err
-	}
-	_, err = s.db.ExecContext(ctx, `UPDATE users SET password_hash = ? WHERE id = ?`, hash, id)
 	return err
+}
+
+// staleProfile returns errStale with user id's profile as saved now, or
+// sql.ErrNoRows.
+func (s *Store) staleProfile(ctx context.Context, tx *sql.Tx, id int64) error {
+	var name, email string
+	if err := tx.QueryRowContext(ctx, `SELECT name, email FROM users WHERE id = ?`, id).Scan(&name, &email); err != nil {
+		return err
+	}
+	return &staleError{now: ProfileValues{Name: name, Email: email}}
 }

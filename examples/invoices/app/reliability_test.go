@@ -1,0 +1,147 @@
+package app_test
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/formwork-dev/formwork/examples/invoices/app"
+)
+
+// postPage posts form to path and returns the status, the Location and the
+// page.
+func (d *demo) postPage(t *testing.T, path, cookie string, form url.Values) (int, string, string) {
+	t.Helper()
+	req, _ := http.NewRequestWithContext(t.Context(), "POST", d.ts.URL+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Cookie", cookie)
+	resp, err := d.client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, resp.Header.Get("Location"), string(body)
+}
+
+// The lost update: the admin and the member open invoice 2; the admin
+// renames the customer and saves; the member then saves the form they
+// opened, with a new note. The member gets 409: their values kept, words
+// that say what happened, and what is saved now under the customer. The
+// rename stays. Saving again on purpose then works.
+func TestLostUpdateIsAConflict(t *testing.T) {
+	d := newDemo(t, false)
+	admin, _ := d.login(t, app.AdminEmail, app.AdminPassword)
+	member, _ := d.login(t, app.MemberEmail, app.MemberPassword)
+	edit := func(cookie string, version int, customer, notes string) url.Values {
+		form := d.form(t, "invoice.edit", url.Values{"id": {"2"}, "version": {fmt.Sprint(version)}})
+		for k, v := range map[string]string{"invoice.project_id": "1", "invoice.customer": customer,
+			"invoice.email": "ap@globex.example", "invoice.amount": "1,250.50", "invoice.due": "2027-01-15", "invoice.notes": notes} {
+			form.Set(k, v)
+		}
+		return form
+	}
+	if status, _, _ := d.postPage(t, "/invoices/2", admin, edit(admin, 1, "Globex Corporation", "")); status != 303 {
+		t.Fatalf("the admin's save: %d", status)
+	}
+	status, _, page := d.postPage(t, "/invoices/2", member, edit(member, 1, "Globex", "Net 30"))
+	if status != 409 || !strings.Contains(page, "This invoice was changed by someone else since you opened it.") ||
+		!strings.Contains(page, "Saved now: “Globex Corporation”.") || !strings.Contains(page, ">Net 30</textarea>") {
+		t.Fatalf("the member's stale save: %d\n%s", status, page)
+	}
+	var customer, notes string
+	d.db.QueryRow(`SELECT customer, notes FROM invoices WHERE id = 2`).Scan(&customer, &notes)
+	if customer != "Globex Corporation" || notes != "" {
+		t.Fatalf("after the conflict: %q, %q", customer, notes)
+	}
+	// The page binds the version saved now: sending it again keeps the
+	// member's values, on purpose.
+	again := edit(member, 1, "Globex", "Net 30")
+	i := strings.Index(page, `name="invoice.customer"`)
+	form := page[strings.LastIndex(page[:i], "<form"):]
+	again.Set("_bound", regexp.MustCompile(`name="_bound" value="([^"]*)"`).FindStringSubmatch(form)[1])
+	if status, _, page := d.postPage(t, "/invoices/2", member, again); status != 303 {
+		t.Fatalf("saving again on purpose: %d\n%s", status, page)
+	}
+	d.db.QueryRow(`SELECT customer, notes FROM invoices WHERE id = 2`).Scan(&customer, &notes)
+	if customer != "Globex" || notes != "Net 30" {
+		t.Fatalf("after saving again: %q, %q", customer, notes)
+	}
+}
+
+// Two users saving the same new email at the same moment: one wins, the
+// other gets a 422 on the email field, never a 500; 40 rounds.
+func TestEmailRaceIsAFieldError(t *testing.T) {
+	d := newDemo(t, false)
+	users := []struct {
+		cookie string
+		id     int
+	}{{"", 1}, {"", 2}}
+	users[0].cookie, _ = d.login(t, app.AdminEmail, app.AdminPassword)
+	users[1].cookie, _ = d.login(t, app.MemberEmail, app.MemberPassword)
+	statuses := map[int]int{}
+	var mu sync.Mutex
+	for round := range 40 {
+		var wg sync.WaitGroup
+		for _, u := range users {
+			var version int
+			d.db.QueryRow(`SELECT version FROM users WHERE id = ?`, u.id).Scan(&version)
+			form := d.form(t, "profile.save", url.Values{"version": {fmt.Sprint(version)}})
+			form.Set("name", fmt.Sprintf("User %d", u.id))
+			form.Set("email", fmt.Sprintf("race%d@example.com", round))
+			wg.Go(func() {
+				status, _, page := d.postPage(t, "/profile", u.cookie, form)
+				if status == 422 && !strings.Contains(page, "That email belongs to another user.") {
+					t.Errorf("a 422 without the email's words:\n%s", page)
+				}
+				mu.Lock()
+				statuses[status]++
+				mu.Unlock()
+			})
+		}
+		wg.Wait()
+	}
+	if statuses[303] != 40 || statuses[422] != 40 {
+		t.Fatalf("40 rounds of two saves: %v", statuses)
+	}
+}
+
+// A write burst: 64 clients post 2,000 comments at once. Every one is
+// answered 303, and every one is saved.
+func TestWriteBurst(t *testing.T) {
+	d := newDemo(t, false)
+	cookie, _ := d.login(t, app.MemberEmail, app.MemberPassword)
+	var before int
+	d.db.QueryRow(`SELECT COUNT(*) FROM comments`).Scan(&before)
+	forms := make(chan url.Values, 2000)
+	for i := range 2000 {
+		form := d.form(t, "invoice.comment", url.Values{"invoice_id": {"1"}})
+		form.Set("body", fmt.Sprintf("burst %d", i))
+		forms <- form
+	}
+	close(forms)
+	statuses := map[int]int{}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for range 64 {
+		wg.Go(func() {
+			for form := range forms {
+				status, _, _ := d.postPage(t, "/invoices/1", cookie, form)
+				mu.Lock()
+				statuses[status]++
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	var after int
+	d.db.QueryRow(`SELECT COUNT(*) FROM comments`).Scan(&after)
+	if statuses[303] != 2000 || after-before != 2000 {
+		t.Fatalf("statuses %v, %d comments saved", statuses, after-before)
+	}
+}
