@@ -24,7 +24,7 @@ type demo struct {
 	ts  *httptest.Server
 }
 
-func newDemo(t *testing.T, tls bool) *demo {
+func newDemo(t testing.TB, tls bool) *demo {
 	t.Helper()
 	db, err := app.OpenDB(t.Context(), filepath.Join(t.TempDir(), "invoices.db"))
 	if err != nil {
@@ -51,7 +51,7 @@ func (d *demo) client() *http.Client {
 	return c
 }
 
-func (d *demo) post(t *testing.T, path, cookie string, form url.Values) *http.Response {
+func (d *demo) post(t testing.TB, path, cookie string, form url.Values) *http.Response {
 	t.Helper()
 	req, _ := http.NewRequestWithContext(t.Context(), "POST", d.ts.URL+path, strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
@@ -68,7 +68,7 @@ func (d *demo) post(t *testing.T, path, cookie string, form url.Values) *http.Re
 
 // form returns the hidden fields of a form of the action name: its ID, the
 // bound arguments sealed, and a one-time token for a Once action.
-func (d *demo) form(t *testing.T, name string, bound url.Values) url.Values {
+func (d *demo) form(t testing.TB, name string, bound url.Values) url.Values {
 	t.Helper()
 	h, ok := d.app.Registry().ByName(name)
 	if !ok {
@@ -88,13 +88,13 @@ func (d *demo) form(t *testing.T, name string, bound url.Values) url.Values {
 	return form
 }
 
-func (d *demo) get(t *testing.T, path, cookie string) (*http.Response, string) {
+func (d *demo) get(t testing.TB, path, cookie string) (*http.Response, string) {
 	t.Helper()
 	return d.do(t, "GET", path, cookie)
 }
 
 // login signs in and returns the session cookie's header value.
-func (d *demo) login(t *testing.T, email, password string) (string, *http.Cookie) {
+func (d *demo) login(t testing.TB, email, password string) (string, *http.Cookie) {
 	t.Helper()
 	h, ok := d.app.Registry().ByName("auth.login")
 	if !ok {
@@ -309,7 +309,7 @@ func TestFavicon(t *testing.T) {
 	}
 }
 
-func (d *demo) do(t *testing.T, method, path, cookie string) (*http.Response, string) {
+func (d *demo) do(t testing.TB, method, path, cookie string) (*http.Response, string) {
 	t.Helper()
 	req, _ := http.NewRequestWithContext(t.Context(), method, d.ts.URL+path, nil)
 	if cookie != "" {

@@ -8,14 +8,16 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/formwork-dev/formwork/examples/invoices/app"
 )
 
 // postPage posts form to path and returns the status, the Location and the
 // page.
-func (d *demo) postPage(t *testing.T, path, cookie string, form url.Values) (int, string, string) {
+func (d *demo) postPage(t testing.TB, path, cookie string, form url.Values) (int, string, string) {
 	t.Helper()
 	req, _ := http.NewRequestWithContext(t.Context(), "POST", d.ts.URL+path, strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
@@ -144,4 +146,45 @@ func TestWriteBurst(t *testing.T) {
 	if statuses[303] != 2000 || after-before != 2000 {
 		t.Fatalf("statuses %v, %d comments saved", statuses, after-before)
 	}
+}
+
+// BenchmarkWriteBurst posts 2,000 comments from 64 clients at once over
+// loopback, each iteration, and reports comments a second; any answer but
+// 303 fails it.
+func BenchmarkWriteBurst(b *testing.B) {
+	d := newDemo(b, false)
+	cookie, _ := d.login(b, app.MemberEmail, app.MemberPassword)
+	var total int
+	var elapsed time.Duration
+	for b.Loop() {
+		b.StopTimer()
+		forms := make(chan url.Values, 2000)
+		for i := range 2000 {
+			form := d.form(b, "invoice.comment", url.Values{"invoice_id": {"1"}})
+			form.Set("body", fmt.Sprintf("burst %d", i))
+			forms <- form
+		}
+		close(forms)
+		b.StartTimer()
+		start := time.Now()
+		var failed atomic.Int64
+		var wg sync.WaitGroup
+		for range 64 {
+			wg.Go(func() {
+				for form := range forms {
+					if status, _, _ := d.postPage(b, "/invoices/1", cookie, form); status != http.StatusSeeOther {
+						failed.Add(1)
+					}
+				}
+			})
+		}
+		wg.Wait()
+		elapsed += time.Since(start)
+		if failed.Load() > 0 {
+			b.Fatalf("%d of 2,000 comments were not answered 303", failed.Load())
+		}
+		total += 2000
+	}
+	b.ReportMetric(float64(total)/elapsed.Seconds(), "comments/s")
+	b.ReportMetric(0, "errors")
 }
