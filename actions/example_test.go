@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/formwork-dev/formwork/actions"
 	"github.com/formwork-dev/formwork/keyring"
@@ -107,4 +108,78 @@ func ExampleErrorResult() {
 	// Output:
 	// failed not_found That no longer exists.
 	// failed internal Something went wrong on our side. 16
+}
+
+type SignInForm struct {
+	Email    string `form:"email" validate:"required,email"`
+	Password string `form:"password" validate:"required"`
+}
+
+// A sign-in limited to three wrong passwords per email, and to many tries
+// per client address: over either limit the call is 429 with the wait,
+// and the mutation does not run. A right password costs nothing.
+func ExampleLimitFailures() {
+	keys, _ := keyring.New([]byte("an example secret of 32 bytes!!!"))
+	reg, _ := actions.NewRegistry(actions.Config{Keys: keys})
+	signIn := actions.New("auth.signin", func(ctx context.Context, in SignInForm) (struct{}, error) {
+		if in.Password != "right" {
+			return struct{}{}, actions.Invalid(map[string]string{"password": "Wrong password."})
+		}
+		return struct{}{}, nil
+	}, actions.Public(),
+		actions.LimitFailures(actions.NewMemoryLimiter(3, 15*time.Minute, 0), actions.ByField("email")),
+		actions.Limit(actions.NewMemoryLimiter(30, time.Minute, 0), actions.ByAddress()))
+	reg.Register(signIn)
+
+	try := func(password string) *actions.Result {
+		body := url.Values{"_action": {signIn.ID()}, "email": {"ann@example.com"}, "password": {password}}
+		req := httptest.NewRequest("POST", "/login", strings.NewReader(body.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		return reg.Invoke(httptest.NewRecorder(), req, "")
+	}
+	for range 3 {
+		fmt.Println(try("wrong").Kind)
+	}
+	res := try("right")
+	fmt.Println(res.Kind, res.RetryAfterSeconds(), res.Error)
+	// Output:
+	// invalid
+	// invalid
+	// invalid
+	// too_many_requests 300 Too many attempts. Try again in 5 minutes.
+}
+
+type Rename struct {
+	ID       int64  `form:"id" validate:"required"`      // bound
+	Version  int64  `form:"version" validate:"required"` // bound: what the form showed
+	Customer string `form:"customer" validate:"notblank"`
+}
+
+// An edit binds the version its form showed, as Rails' lock_version. The
+// mutation saves only that version; when the record moved on, Stale says
+// so, with what is saved now under each field that differs.
+func ExampleStale() {
+	keys, _ := keyring.New([]byte("an example secret of 32 bytes!!!"))
+	reg, _ := actions.NewRegistry(actions.Config{Keys: keys})
+	saved := struct {
+		version  int64
+		customer string
+	}{2, "Globex Corporation"} // someone saved since the form was rendered
+	rename := actions.New("invoice.rename", func(ctx context.Context, in Rename) (struct{}, error) {
+		if in.Version != saved.version { // UPDATE … WHERE id = ? AND version = ? matched nothing
+			return struct{}{}, actions.Stale("This invoice was changed by someone else since you opened it.",
+				map[string]string{"customer": "Saved now: “" + saved.customer + "”."})
+		}
+		saved.version, saved.customer = saved.version+1, in.Customer
+		return struct{}{}, nil
+	}, actions.Public(), actions.Bound("id", "version"))
+	reg.Register(rename)
+
+	_, err := rename.Call(context.Background(), Rename{ID: 2, Version: 1, Customer: "Globex"})
+	var e *actions.Error
+	if errors.As(err, &e) {
+		fmt.Println(e.Kind, e.Message, e.Fields["customer"])
+	}
+	// Output:
+	// conflict This invoice was changed by someone else since you opened it. Saved now: “Globex Corporation”.
 }

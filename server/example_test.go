@@ -132,3 +132,17 @@ func ExampleServer_CheckCrossOrigin() {
 	// true
 	// false
 }
+
+// Pages carry a strict Content-Security-Policy and other security headers
+// by default. An app that loads images from a CDN changes a copy, and sets
+// it as Config.PageHeaders.
+func ExampleDefaultPageHeaders() {
+	headers := server.DefaultPageHeaders()
+	csp := headers.Get("Content-Security-Policy")
+	headers.Set("Content-Security-Policy", strings.Replace(csp, "img-src 'self'", "img-src 'self' https://cdn.example.com", 1))
+	fmt.Println(headers.Get("X-Frame-Options"), headers.Get("Referrer-Policy"))
+	fmt.Println(strings.Contains(headers.Get("Content-Security-Policy"), "img-src 'self' https://cdn.example.com data:"))
+	// Output:
+	// DENY strict-origin-when-cross-origin
+	// true
+}
