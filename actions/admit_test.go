@@ -80,3 +80,26 @@ func TestRefusedBeforeTheBodyIsRead(t *testing.T) {
 		t.Fatalf("signed in: %v %v", res.Kind, res.Fields)
 	}
 }
+
+// A body that names its action late is read, but a caller the policy
+// refuses still learns nothing of the action's fields: the policy runs
+// before the body is decoded, unknown fields and all.
+func TestRefusedWhenTheIDComesLate(t *testing.T) {
+	reg, err := actions.NewRegistry(actions.Config{Keys: ring([]byte(strings.Repeat("k", 32)))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := actions.New("post.add", func(ctx context.Context, in Post) (Post, error) { return in, nil }, actions.SignedIn())
+	if err := reg.Register(h); err != nil {
+		t.Fatal(err)
+	}
+	for _, body := range []string{
+		"nosuch=1&_action=" + h.ID(),
+		"title=" + strings.Repeat("x", 20) + "&_action=" + h.ID(),
+	} {
+		res := post(t, reg, context.Background(), "", urlencoded, strings.NewReader(body))
+		if res.Kind != actions.KindUnauthenticated || len(res.Fields) != 0 || strings.Contains(res.Error, "nosuch") {
+			t.Errorf("%.20s…: %v %q %v", body, res.Kind, res.Error, res.Fields)
+		}
+	}
+}

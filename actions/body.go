@@ -50,7 +50,7 @@ type limitedBody struct {
 
 	req      *http.Request // for admit
 	admitted bool          // the action admitted the caller (see admit)
-	failures failures      // the limits admit found that count failures
+	holds    holds         // places held by the limits that count failures
 }
 
 func newLimitedBody(w http.ResponseWriter, req *http.Request, limit int64) *limitedBody {
@@ -69,7 +69,7 @@ func (b *limitedBody) admit(c *core) error {
 		return err
 	}
 	var err error
-	b.failures, err = c.takeRequest(b.req)
+	b.holds, err = c.takeRequest(b.req)
 	return err
 }
 

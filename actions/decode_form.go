@@ -66,8 +66,12 @@ func (r *Registry) parseURLEncoded(c *core, body *limitedBody, res *Result) (*co
 	if err != nil {
 		return c, nil, malformed("The form body is not valid URL encoding.")
 	}
-	if c == nil {
+	if c == nil { // the ID came late: the body is read, but not yet decoded
 		if c, err = r.identify(values.Get(FieldAction), body, res); err != nil {
+			return c, nil, err
+		}
+		res.Form = values.Get(FieldForm)
+		if err := body.admit(c); err != nil {
 			return c, nil, err
 		}
 	}

@@ -50,6 +50,9 @@ func (r *Registry) parseMultipart(c *core, body *limitedBody, boundary string, r
 			return c, nil, err
 		}
 	}
+	if err := body.admit(c); err != nil { // before decoding, whenever the ID came
+		return c, nil, err
+	}
 	p, err := r.decodeForm(c, values, files, res)
 	return c, p, err
 }

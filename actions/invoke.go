@@ -61,27 +61,25 @@ type payload struct {
 	values url.Values
 	once   string // the sealed one-time token sent
 	// admitted is set when the policy that needs no input ran before the
-	// body was read (see core.admit), and failures holds the limits keyed
-	// by the request that count the call if it fails.
+	// body was read (see core.admit), and holds are the places the limits
+	// keyed by the request hold for the call, to settle once it ran.
 	admitted bool
-	failures failures
+	holds    holds
 }
 
 // limited runs the seams after parse within the action's limits: those
 // keyed by the request took the call at admit, and those keyed by a field
-// take it now; those that count failures only count it once it failed.
+// take it now; those that count failures only settle once it ran.
 func (c *core) limited(ctx context.Context, p *payload) (any, error) {
 	more, err := c.takeInput(ctx, p.in)
 	if err != nil {
+		p.holds.settle(false, nil)
 		return nil, err
 	}
 	out, err := c.executeWith(ctx, p.in, p.fields, p.admitted)
 	mutated := callFrom(ctx).mutated
-	for _, fs := range []failures{p.failures, more} {
-		if serr := fs.settle(ctx, mutated, err); serr != nil && err == nil {
-			err = serr
-		}
-	}
+	p.holds.settle(mutated, err)
+	more.settle(mutated, err)
 	return out, err
 }
 
@@ -136,7 +134,9 @@ func (r *Registry) parse(w http.ResponseWriter, req *http.Request, res *Result) 
 		err = body.admit(c) // a body that named its action late
 	}
 	if p != nil {
-		p.admitted, p.failures = body.admitted, body.failures
+		p.admitted, p.holds = body.admitted, body.holds
+	} else {
+		body.holds.settle(false, nil)
 	}
 	return c, p, err
 }

@@ -3,8 +3,8 @@ package actions
 import (
 	"context"
 	"fmt"
-	"net"
 	"net/http"
+	"net/netip"
 	"reflect"
 	"strings"
 	"time"
@@ -18,9 +18,12 @@ type Limiter interface {
 	// when the allowance is spent, takes nothing and returns how long
 	// until a call is free again.
 	Take(ctx context.Context, key string) (wait time.Duration, err error)
-	// Wait returns how long until a call under key is free, 0 when one is
-	// free now, and takes nothing.
-	Wait(ctx context.Context, key string) (time.Duration, error)
+	// Hold holds one call under key, when one is free: while held, the
+	// call counts against the allowance, so that calls at the same moment
+	// cannot all pass; release(true) takes it for good, release(false)
+	// gives it back. When none is free it holds nothing and returns the
+	// wait.
+	Hold(ctx context.Context, key string) (release func(taken bool), wait time.Duration, err error)
 }
 
 // A Key says what a limit counts calls by: [ByAddress], [ByPrincipal] or
@@ -32,17 +35,26 @@ type Key struct {
 }
 
 // ByAddress counts calls by the client's IP address, as the server sees it
-// (the request's RemoteAddr). Behind a proxy that is the proxy's: put the
-// server's real client address in RemoteAddr first, from headers only a
-// trusted proxy sets.
+// (the request's RemoteAddr), and an IPv6 client by its /64, which one
+// client holds whole. Behind a proxy that is the proxy's: put the real
+// client address in RemoteAddr first, from headers only a trusted proxy
+// sets.
 func ByAddress() Key {
-	return Key{name: "address", request: func(r *http.Request) string {
-		host, _, err := net.SplitHostPort(r.RemoteAddr)
-		if err != nil {
-			return r.RemoteAddr
-		}
-		return host
-	}}
+	return Key{name: "address", request: func(r *http.Request) string { return clientNet(r.RemoteAddr) }}
+}
+
+// clientNet is the address of addr ("host:port"), or its /64 for IPv6.
+func clientNet(addr string) string {
+	ap, err := netip.ParseAddrPort(addr)
+	if err != nil {
+		return addr
+	}
+	ip := ap.Addr().Unmap()
+	if ip.Is6() {
+		p, _ := ip.Prefix(64)
+		return p.String()
+	}
+	return ip.String()
 }
 
 // ByPrincipal counts calls by the signed-in principal's subject; callers
@@ -56,10 +68,10 @@ func ByPrincipal() Key {
 	}}
 }
 
-// ByField counts calls by the value of an input field, such as "email",
-// its case and surrounding spaces ignored. The body is read and decoded
-// before this key is known; address and principal keys are checked before
-// the body is read.
+// ByField counts calls by the value of a top-level input field, such as
+// "email", its case and surrounding spaces ignored. The body is read and
+// decoded before this key is known; address and principal keys are checked
+// before the body is read.
 func ByField(name string) Key { return Key{name: "field:" + name, field: name} }
 
 // Limit limits calls of the action per key: over the limiter's allowance
@@ -73,7 +85,8 @@ func Limit(l Limiter, key Key) Option {
 // LimitFailures is [Limit] counting only the calls whose mutation ran and
 // refused (invalid, unauthenticated, forbidden, not found, conflict): five
 // wrong passwords per email, while a right one, or a form that validation
-// stopped before the mutation, costs nothing.
+// stopped before the mutation, costs nothing. A call holds its place in
+// the allowance while it runs, so that many at once cannot all pass.
 func LimitFailures(l Limiter, key Key) Option {
 	return optionFunc(func(o *options) { o.limits = append(o.limits, limit{l, key, true}) })
 }
@@ -84,28 +97,17 @@ type limit struct {
 	failures bool // count only refused calls
 }
 
-// failures are the limits that count a call only once it failed, with
-// the keys the call had, to take from when it does.
-type failures []keyed
+// holds are the places that limits counting failures hold for a call.
+type holds []func(taken bool)
 
-type keyed struct {
-	l   Limiter
-	key string
-}
-
-// settle counts the call against the limits when the mutation ran and
-// refused: bad input that validation stopped, a 429, an outage, are not
-// failures.
-func (fs failures) settle(ctx context.Context, mutated bool, err error) error {
-	if !mutated || !failed(err) {
-		return nil
+// settle takes the held places for good when the mutation ran and
+// refused, and gives them back otherwise: bad input that validation
+// stopped, a 429, an outage, are not failures.
+func (hs holds) settle(mutated bool, err error) {
+	taken := mutated && failed(err)
+	for _, release := range hs {
+		release(taken)
 	}
-	for _, f := range fs {
-		if _, err := f.l.Take(context.WithoutCancel(ctx), f.key); err != nil {
-			return &Error{Kind: KindInternal, Err: fmt.Errorf("count a failure: %w", err)}
-		}
-	}
-	return nil
 }
 
 // failed reports whether err is the mutation refusing the input or the
@@ -113,14 +115,14 @@ func (fs failures) settle(ctx context.Context, mutated bool, err error) error {
 func failed(err error) bool {
 	switch KindOf(err) {
 	case KindInvalid, KindUnauthenticated, KindForbidden, KindNotFound, KindConflict:
-		return err != nil
+		return true
 	}
 	return false
 }
 
 // takeRequest takes the call from the allowances keyed by the request, as
 // admit does, before the body is read.
-func (c *core) takeRequest(r *http.Request) (failures, error) {
+func (c *core) takeRequest(r *http.Request) (holds, error) {
 	return c.take(r.Context(), func(k Key) (string, bool) {
 		if k.request == nil {
 			return "", false
@@ -131,7 +133,7 @@ func (c *core) takeRequest(r *http.Request) (failures, error) {
 
 // takeInput takes the call from the allowances keyed by a field of in (a
 // *In), once the body is decoded.
-func (c *core) takeInput(ctx context.Context, in any) (failures, error) {
+func (c *core) takeInput(ctx context.Context, in any) (holds, error) {
 	return c.take(ctx, func(k Key) (string, bool) {
 		if k.field == "" {
 			return "", false
@@ -141,10 +143,9 @@ func (c *core) takeInput(ctx context.Context, in any) (failures, error) {
 }
 
 // take takes the call from each limit whose key keyOf knows; a limit that
-// counts failures only is asked whether one is free, and kept to count
-// this call later if it fails.
-func (c *core) take(ctx context.Context, keyOf func(Key) (string, bool)) (failures, error) {
-	var fs failures
+// counts failures only holds a place for it, to settle once it ran.
+func (c *core) take(ctx context.Context, keyOf func(Key) (string, bool)) (holds, error) {
+	var hs holds
 	for _, lim := range c.opts.limits {
 		key, ok := keyOf(lim.key)
 		if !ok {
@@ -154,19 +155,25 @@ func (c *core) take(ctx context.Context, keyOf func(Key) (string, bool)) (failur
 		var wait time.Duration
 		var err error
 		if lim.failures {
-			wait, err = lim.l.Wait(ctx, key)
-			fs = append(fs, keyed{lim.l, key})
+			var release func(bool)
+			release, wait, err = lim.l.Hold(ctx, key)
+			if release != nil {
+				hs = append(hs, release)
+			}
 		} else {
 			wait, err = lim.l.Take(ctx, key)
 		}
-		switch {
-		case err != nil:
-			return nil, &Error{Kind: KindInternal, Err: fmt.Errorf("limit %s: %w", lim.key.name, err)}
-		case wait > 0:
-			return nil, TooManyRequests(wait)
+		if err == nil && wait > 0 {
+			err = TooManyRequests(wait)
+		} else if err != nil {
+			err = &Error{Kind: KindInternal, Err: fmt.Errorf("limit %s: %w", lim.key.name, err)}
+		}
+		if err != nil {
+			hs.settle(false, nil)
+			return nil, err
 		}
 	}
-	return fs, nil
+	return hs, nil
 }
 
 // limitFields are the input fields that limits count calls by.
@@ -181,11 +188,16 @@ func (o *options) limitFields() []string {
 }
 
 // fieldValue is the text of the top-level input field with the given
-// form name, in (a *In).
+// form name, in (a *In); a nil pointer's is "".
 func (c *core) fieldValue(in any, name string) string {
 	f, ok := c.Field(name)
 	if !ok || f.index == nil {
 		return "" // Register refused such a limit
 	}
-	return fmt.Sprint(reflect.ValueOf(in).Elem().FieldByIndex(f.index).Interface())
+	v := reflect.Indirect(reflect.ValueOf(in).Elem().FieldByIndex(f.index))
+	if !v.IsValid() {
+		return ""
+	}
+	return fmt.Sprint(v.Interface())
 }
+

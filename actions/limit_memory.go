@@ -2,6 +2,7 @@ package actions
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	lru "github.com/hashicorp/golang-lru/v2"
@@ -9,13 +10,20 @@ import (
 )
 
 // MemoryLimiter is a [Limiter] in this process's memory: a token bucket
-// per key (golang.org/x/time/rate), for at most a bounded number of keys.
-// When more keys are in use, the least recently used key's allowance is
-// forgotten, and starts full again.
+// per key (golang.org/x/time/rate), and the calls each key holds, for at
+// most a bounded number of keys. When more keys are in use, the least
+// recently used key's allowance is forgotten, and starts full again.
 type MemoryLimiter struct {
 	every time.Duration
 	burst int
-	keys  *lru.Cache[string, *rate.Limiter]
+	keys  *lru.Cache[string, *bucket]
+}
+
+// bucket is one key's allowance, and the calls it holds.
+type bucket struct {
+	mu   sync.Mutex
+	lim  *rate.Limiter
+	held int
 }
 
 // NewMemoryLimiter returns a limiter that allows n calls per key in any
@@ -25,7 +33,7 @@ func NewMemoryLimiter(n int, per time.Duration, maxKeys int) *MemoryLimiter {
 	if maxKeys <= 0 {
 		maxKeys = 100_000
 	}
-	keys, err := lru.New[string, *rate.Limiter](maxKeys)
+	keys, err := lru.New[string, *bucket](maxKeys)
 	if err != nil {
 		panic(err) // only for a size below 1
 	}
@@ -34,36 +42,62 @@ func NewMemoryLimiter(n int, per time.Duration, maxKeys int) *MemoryLimiter {
 
 // Take implements [Limiter].
 func (m *MemoryLimiter) Take(_ context.Context, key string) (time.Duration, error) {
-	now := time.Now()
-	r := m.limiter(key).ReserveN(now, 1)
-	if d := r.DelayFrom(now); d > 0 {
-		r.CancelAt(now) // a reservation not yet due is given back whole
-		return d, nil
-	}
-	return 0, nil
+	b := m.bucket(key)
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return m.take(b, 0), nil
 }
 
-// Wait implements [Limiter].
-func (m *MemoryLimiter) Wait(_ context.Context, key string) (time.Duration, error) {
-	lim, ok := m.keys.Get(key)
-	if !ok {
-		return 0, nil // a key not seen has its whole allowance
+// Hold implements [Limiter].
+func (m *MemoryLimiter) Hold(_ context.Context, key string) (func(taken bool), time.Duration, error) {
+	b := m.bucket(key)
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if wait := m.wait(b, b.held); wait > 0 {
+		return nil, wait, nil
 	}
-	tokens := lim.TokensAt(time.Now())
-	if tokens >= 1 {
-		return 0, nil
-	}
-	return time.Duration((1 - tokens) * float64(m.every)), nil
+	b.held++
+	var once sync.Once
+	return func(taken bool) {
+		once.Do(func() {
+			b.mu.Lock()
+			defer b.mu.Unlock()
+			b.held--
+			if taken {
+				m.take(b, 0)
+			}
+		})
+	}, 0, nil
 }
 
-// limiter returns key's bucket, made full when the key is new.
-func (m *MemoryLimiter) limiter(key string) *rate.Limiter {
-	lim, ok := m.keys.Get(key)
+// take takes a call from b when one is free beside the held ones, and
+// returns 0; or returns the wait. b.mu is held.
+func (m *MemoryLimiter) take(b *bucket, held int) time.Duration {
+	if wait := m.wait(b, held); wait > 0 {
+		return wait
+	}
+	b.lim.AllowN(time.Now(), 1)
+	return 0
+}
+
+// wait is how long until a call is free in b beside held calls. b.mu is
+// held.
+func (m *MemoryLimiter) wait(b *bucket, held int) time.Duration {
+	missing := float64(held+1) - b.lim.TokensAt(time.Now())
+	if missing <= 0 {
+		return 0
+	}
+	return time.Duration(missing * float64(m.every))
+}
+
+// bucket returns key's bucket, made full when the key is new.
+func (m *MemoryLimiter) bucket(key string) *bucket {
+	b, ok := m.keys.Get(key)
 	if !ok {
-		lim = rate.NewLimiter(rate.Every(m.every), m.burst)
-		if prev, found, _ := m.keys.PeekOrAdd(key, lim); found {
-			lim = prev // another call added it first
+		b = &bucket{lim: rate.NewLimiter(rate.Every(m.every), m.burst)}
+		if prev, found, _ := m.keys.PeekOrAdd(key, b); found {
+			b = prev // another call added it first
 		}
 	}
-	return lim
+	return b
 }

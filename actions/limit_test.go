@@ -5,6 +5,8 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -18,8 +20,9 @@ type SignIn struct {
 }
 
 // The memory limiter allows n calls per period and key, one more each
-// period/n after; Wait takes nothing; and its keys are bounded, the least
-// recently used forgotten first.
+// period/n after; a held call counts until it is released, and counts for
+// good only when taken; its keys are bounded, the least recently used
+// forgotten first.
 func TestMemoryLimiter(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		ctx := t.Context()
@@ -31,18 +34,15 @@ func TestMemoryLimiter(t *testing.T) {
 			}
 			return wait
 		}
-		peek := func(key string) time.Duration {
-			wait, err := l.Wait(ctx, key)
+		hold := func(key string) (func(bool), time.Duration) {
+			release, wait, err := l.Hold(ctx, key)
 			if err != nil {
 				t.Fatal(err)
 			}
-			return wait
+			return release, wait
 		}
-		if take("a") != 0 || peek("a") != 0 || take("a") != 0 {
+		if take("a") != 0 || take("a") != 0 {
 			t.Fatal("the first two calls wait")
-		}
-		if w := peek("a"); w != 30*time.Second {
-			t.Fatalf("Wait says %v, want 30s", w)
 		}
 		if w := take("a"); w != 30*time.Second {
 			t.Fatalf("the third call waits %v, want 30s", w)
@@ -51,15 +51,49 @@ func TestMemoryLimiter(t *testing.T) {
 			t.Fatal("another key waits")
 		}
 		time.Sleep(30 * time.Second)
-		if w := take("a"); w != 0 {
-			t.Fatalf("after 30s the call waits %v", w)
+		release, w := hold("a")
+		if w != 0 {
+			t.Fatalf("after 30s a hold waits %v", w)
+		}
+		if _, w := hold("a"); w != 30*time.Second {
+			t.Fatalf("a second hold beside the first waits %v, want 30s", w)
+		}
+		release(false) // given back
+		release, _ = hold("a")
+		release(true) // taken
+		if w := take("a"); w != 30*time.Second {
+			t.Fatalf("after a taken hold the call waits %v", w)
 		}
 		take("b")
 		take("c") // evicts a, the least recently used
-		if peek("a") != 0 || take("a") != 0 || take("a") != 0 {
+		if take("a") != 0 || take("a") != 0 {
 			t.Fatal("an evicted key does not start full")
 		}
 	})
+}
+
+// Many holds at the same moment pass only as many as the allowance has,
+// and refused calls cost nothing: the key is free again in time.
+func TestMemoryLimiterConcurrent(t *testing.T) {
+	l := actions.NewMemoryLimiter(3, time.Hour, 0)
+	var passed atomic.Int64
+	var wg sync.WaitGroup
+	for range 200 {
+		wg.Go(func() {
+			if release, wait, _ := l.Hold(t.Context(), "k"); wait == 0 {
+				passed.Add(1)
+				release(true)
+			}
+			l.Take(t.Context(), "k")
+		})
+	}
+	wg.Wait()
+	if passed.Load() > 3 {
+		t.Fatalf("%d of 200 holds passed a limit of 3", passed.Load())
+	}
+	if w, _ := l.Take(t.Context(), "k"); w > 20*time.Minute {
+		t.Fatalf("refused calls pushed the wait to %v", w)
+	}
 }
 
 // LimitFailures by email counts wrong passwords only, per email; over the
