@@ -200,4 +200,3 @@ func (c *core) fieldValue(in any, name string) string {
 	}
 	return fmt.Sprint(v.Interface())
 }
-
