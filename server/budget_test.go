@@ -18,10 +18,11 @@ type Paste struct {
 	Text string `form:"text" json:"text"`
 }
 
-// The bodies of calls in flight share one budget: a call that cannot get
-// its share in time is 503 with Retry-After, its body unread and its
-// action never run, while a call that fits goes on; once the budget frees
-// up, the refused call goes through.
+// The bodies of calls in flight share one budget, charged as they are
+// read: a slow body holds what it sent so far; a call whose body cannot get
+// its charge in time is 503 with Retry-After, its action never run, while
+// a call that fits goes on; once the budget frees up, the refused call
+// goes through.
 func TestBodyBudget(t *testing.T) {
 	var ran atomic.Int32
 	paste := actions.New("paste.add", func(ctx context.Context, in Paste) (int, error) {
@@ -35,16 +36,16 @@ func TestBodyBudget(t *testing.T) {
 	if err := reg.Register(paste); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := server.New(server.Config{Actions: reg, Logger: discard, BodyBudget: 2 << 20, BodyWait: 200 * time.Millisecond})
+	srv, err := server.New(server.Config{Actions: reg, Logger: discard, BodyBudget: 1536 << 10, BodyWait: 200 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The slow call's first read of its body tells that it holds its
-	// share: the server reserves it before reading.
+	// The slow call's read past its first 400 KB tells that it holds
+	// twice that, 800 KB of the budget, and a read's charge beside.
 	holding := make(chan struct{})
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Header.Get("X-Slow") != "" {
-			r.Body = &firstRead{ReadCloser: r.Body, done: holding}
+			r.Body = &readPast{ReadCloser: r.Body, n: 400 << 10, done: holding}
 		}
 		srv.ServeHTTP(w, r)
 	}))
@@ -61,8 +62,18 @@ func TestBodyBudget(t *testing.T) {
 		req.Header.Set("Sec-Fetch-Site", "same-origin")
 		return ts.Client().Do(req)
 	}
+	status := func(n int) int {
+		resp, err := send(strings.NewReader(body(n)), int64(n))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode == 503 && resp.Header.Get("Retry-After") != "1" {
+			t.Errorf("a 503 without Retry-After: 1: %v", resp.Header)
+		}
+		return resp.StatusCode
+	}
 
-	// A slow 600 KB body holds its share while it trickles in.
 	slowBody := body(600 << 10)
 	pr, pw := io.Pipe()
 	slow := make(chan *http.Response, 1)
@@ -73,56 +84,37 @@ func TestBodyBudget(t *testing.T) {
 		}
 		slow <- resp
 	}()
-	pw.Write([]byte(slowBody[:1024]))
-
+	go pw.Write([]byte(slowBody[:(400<<10)+1024]))
 	<-holding
-	// Another 600 KB does not fit beside it: 503, its action not run.
-	resp, err := send(strings.NewReader(body(600<<10)), 600<<10)
-	if err != nil {
-		t.Fatal(err)
+	if got := status(400 << 10); got != 503 || ran.Load() != 0 {
+		t.Fatalf("400 KB beside 400 KB read, in a budget of 1.5 MB: %d, ran %d", got, ran.Load())
 	}
-	resp.Body.Close()
-	if resp.StatusCode != 503 || resp.Header.Get("Retry-After") != "1" || ran.Load() != 0 {
-		t.Fatalf("beyond the budget: %d, Retry-After %q, ran %d", resp.StatusCode, resp.Header.Get("Retry-After"), ran.Load())
+	if got := status(1 << 10); got != 200 || ran.Load() != 1 {
+		t.Fatalf("a small body: %d, ran %d", got, ran.Load())
 	}
-	// A small body fits.
-	resp, err = send(strings.NewReader(body(100)), 100)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != 200 || ran.Load() != 1 {
-		t.Fatalf("a small body: %d, ran %d", resp.StatusCode, ran.Load())
-	}
-	// The slow body ends; the budget frees up.
-	pw.Write([]byte(slowBody[1024:]))
-	pw.Close()
+	go func() { pw.Write([]byte(slowBody[(400<<10)+1024:])); pw.Close() }()
 	if resp := <-slow; resp == nil || resp.StatusCode != 200 {
 		t.Fatalf("the slow body: %v", resp)
 	}
-	resp, err = send(strings.NewReader(body(600<<10)), 600<<10)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != 200 || ran.Load() != 3 {
-		t.Fatalf("after the budget freed up: %d, ran %d", resp.StatusCode, ran.Load())
+	if got := status(400 << 10); got != 200 || ran.Load() != 3 {
+		t.Fatalf("after the budget freed up: %d, ran %d", got, ran.Load())
 	}
 }
 
-// firstRead closes done at the first Read.
-type firstRead struct {
+// readPast closes done once n bytes have been read through it.
+type readPast struct {
 	io.ReadCloser
-	done chan struct{}
-	once bool
+	n, read int
+	done    chan struct{}
 }
 
-func (f *firstRead) Read(p []byte) (int, error) {
-	if !f.once {
-		f.once = true
-		close(f.done)
+func (r *readPast) Read(p []byte) (int, error) {
+	n, err := r.ReadCloser.Read(p)
+	if r.read < r.n && r.read+n >= r.n {
+		close(r.done)
 	}
-	return f.ReadCloser.Read(p)
+	r.read += n
+	return n, err
 }
 
 // A budget configuration that makes no sense fails at start-up.

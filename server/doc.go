@@ -69,11 +69,14 @@
 //     middleware, and [Server.Middleware] is all four in order;
 //   - [Server.CheckCrossOrigin] is the cross-origin check alone.
 //
-// The bodies of action calls in flight share one budget (Config.BodyBudget,
-// 64 MB by default): each call reserves its share before a byte of its
-// body is read, and a call that cannot get one soon is answered 503 with
-// Retry-After, its action never run. A flood of large or slow bodies then
-// costs bounded memory, and pages keep answering.
+// The bodies of action calls in flight share one memory budget
+// (Config.BodyBudget, 64 MB by default): a call is charged 64 KB before a
+// byte of its body is read, then twice the bytes as they arrive, and a
+// call that cannot get its charge soon is answered 503 with Retry-After,
+// its action never run. A flood of large or slow bodies then costs bounded
+// memory, and pages keep answering; about a thousand slow bodies at once
+// (the budget over 64 KB) still hold every action off, until the server's
+// ReadTimeout ends them.
 //
 // A client that goes away, or whose body stops short, is answered 400 where
 // an answer can still be written, and logged as client_gone: never a 500.

@@ -49,15 +49,16 @@ type Config struct {
 	// the page sets its own. Nil means [DefaultPageHeaders]; an empty,
 	// non-nil Header sends none.
 	PageHeaders http.Header
-	// BodyBudget bounds the bytes that the bodies of action calls in
-	// flight may hold, across the server: each call reserves its share
-	// (twice its Content-Length, or its action's body cap, as parsing holds
-	// a body twice) before a byte is read. 0 means 64 MB; a negative
-	// budget means none.
+	// BodyBudget bounds the memory that the bodies of action calls in
+	// flight hold, across the server: a call is charged 64 KB before its
+	// body is read (its connection and parsing), then twice the bytes as
+	// they are read (parsing holds a body twice), so that a slow body holds
+	// only what it sent. 0 means 64 MB; a negative budget means none.
 	BodyBudget int64
-	// BodyWait is how long a call waits for its share of BodyBudget before
-	// it is answered 503 with Retry-After, its action never run. 0 means
-	// one second.
+	// BodyWait is how long a call waits for a charge of BodyBudget before
+	// it is answered 503 with Retry-After, its action never run; at most
+	// 128 calls wait at once, the others answered 503 straight away. 0
+	// means one second.
 	BodyWait time.Duration
 }
 
@@ -90,7 +91,7 @@ type Server struct {
 	redirects map[string]bool
 	handler   http.Handler
 	budget    *semaphore.Weighted // nil for no BodyBudget
-	waiting   atomic.Int64        // calls waiting for a share of it
+	waiting   atomic.Int64        // calls waiting for their first charge
 	// pageHeaders are Config.PageHeaders or the defaults, each value's
 	// slice shared by every response.
 	pageHeaders http.Header
@@ -228,7 +229,7 @@ func methodNotAllowed(w http.ResponseWriter, allow string) {
 // invoke runs the action within the body budget, and notes it for the
 // request's log line.
 func (s *Server) invoke(w http.ResponseWriter, r *http.Request, id string) *actions.Result {
-	release, res := s.reserveBody(r, id)
+	release, res := s.chargeBody(r, id)
 	if res == nil {
 		defer release()
 		res = s.reveal(s.cfg.Actions.Invoke(w, r, id))
