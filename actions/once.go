@@ -15,8 +15,9 @@ import (
 // form carries a sealed one-time token (see [Handler.OnceToken]); a second
 // submission of the same rendered form, a double click or a resent POST
 // with JavaScript off, never runs the mutation again. It gets the first
-// submission's outcome instead, where it redirected and its message,
-// waiting a few seconds for a first submission still running; after
+// submission's outcome instead, where it redirected and its message (not
+// its output, nor its cookies), waiting a few seconds for a first
+// submission still running; after
 // that, or when the first failed after it may have written (an internal
 // error, a client that went away), it fails with [KindConflict]: "This
 // form was already submitted." A mutation that refused (an error of kind

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"time"
 
 	"github.com/formwork-dev/formwork/actions"
 )
@@ -30,10 +31,10 @@ func (s *Server) Authenticate(next http.Handler) http.Handler {
 }
 
 // withCurrentPrincipal returns r with the principal as Config.Authenticate
-// finds it after a successful mutation, which may have changed it: a new
-// name, a role, a new session in a cookie it set (res.Cookies), an account
-// gone (no principal). The page rendered after the action then shows no
-// stale principal either. Without Config.Authenticate r is returned as it
+// finds it after a mutation that succeeded, or found a conflict: either
+// may mean it changed (a new name, a role, a new session in a cookie the
+// mutation set, an account gone), and the page rendered after the action
+// shows no stale principal, nor binds a stale version of it. Without Config.Authenticate r is returned as it
 // is, and so it is when Authenticate fails: the mutation has succeeded,
 // and the page renders for the principal the request came with, the
 // failure logged.
@@ -64,8 +65,10 @@ func withCookiesSet(r *http.Request, set []*http.Cookie) *http.Request {
 			next.AddCookie(c)
 		}
 	}
+	now := time.Now()
 	for _, c := range set {
-		if c.MaxAge >= 0 {
+		deleted := c.MaxAge < 0 || !c.Expires.IsZero() && c.Expires.Before(now)
+		if !deleted {
 			next.AddCookie(&http.Cookie{Name: c.Name, Value: c.Value})
 		}
 	}

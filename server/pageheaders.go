@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/formwork-dev/formwork/actions"
@@ -39,7 +40,10 @@ func DefaultPageHeaders() http.Header {
 // that redirects there after its POST counts as posting there).
 func (s *Server) setPageHeaders() {
 	if s.cfg.PageHeaders != nil {
-		s.pageHeaders = s.cfg.PageHeaders.Clone()
+		s.pageHeaders = http.Header{}
+		for k, v := range s.cfg.PageHeaders {
+			s.pageHeaders[http.CanonicalHeaderKey(k)] = slices.Clip(slices.Clone(v))
+		}
 		return
 	}
 	s.pageHeaders = DefaultPageHeaders()

@@ -75,6 +75,9 @@ func (s *Server) respondBrowser(w http.ResponseWriter, r *http.Request, res *act
 		http.Redirect(w, r, s.loginURL(backURL(r, page != nil)), http.StatusSeeOther)
 	default:
 		keepForBack(w, r)
+		if res.Kind == actions.KindConflict {
+			r = s.withCurrentPrincipal(r, res)
+		}
 		s.renderResult(w, r, res, page)
 	}
 }
@@ -99,7 +102,7 @@ func keepForBack(w http.ResponseWriter, r *http.Request) {
 func (s *Server) respondHTMX(w http.ResponseWriter, r *http.Request, res *actions.Result, page PageFunc) {
 	header, target := s.htmxRedirect(r, res)
 	if header == "" {
-		if res.OK() {
+		if res.OK() || res.Kind == actions.KindConflict {
 			r = s.withCurrentPrincipal(r, res)
 		}
 		s.renderResult(w, r, res, page)

@@ -167,14 +167,14 @@ func (a *App) doEditInvoice(ctx context.Context, in EditInvoice) (int64, error) 
 		return 0, err
 	}
 	err = a.store.UpdateInvoice(ctx, in.ID, in.Version, v)
-	var stale *staleError
+	var stale *staleError[Invoice]
 	switch {
 	case isNoRows(err):
 		return 0, actions.ErrNotFound
 	case errors.As(err, &stale):
 		return 0, changedSince("This invoice was changed by someone else since you opened it. "+
 			"What is saved now is under each field that differs; save again to keep yours.",
-			invoiceValues(stale.now.(Invoice)), sentInvoice(v))
+			invoiceValues(stale.now), sentInvoice(v))
 	case err != nil:
 		return 0, err
 	}
@@ -213,12 +213,12 @@ func (a *App) doArchive(ctx context.Context, in ArchiveProject) (int64, error) {
 func (a *App) doSaveProfile(ctx context.Context, in Profile) (struct{}, error) {
 	v := ProfileValues{Name: in.Name, Email: strings.ToLower(in.Email), NewPassword: in.NewPassword}
 	err := a.store.SaveProfile(ctx, userFrom(ctx).ID, in.Version, v)
-	var stale *staleError
+	var stale *staleError[ProfileValues]
 	switch {
 	case errors.Is(err, errEmailTaken):
 		return struct{}{}, actions.Invalid(map[string]string{"email": "That email belongs to another user."})
 	case errors.As(err, &stale):
-		now := stale.now.(ProfileValues)
+		now := stale.now
 		return struct{}{}, changedSince("Your profile was changed elsewhere since you opened this page. "+
 			"What is saved now is under each field that differs; save again to keep yours.",
 			url.Values{"name": {now.Name}, "email": {now.Email}}, url.Values{"name": {in.Name}, "email": {v.Email}})

@@ -164,7 +164,7 @@ func TestMemberCannotPublish(t *testing.T) {
 	once, _ := h.OnceToken() // as if the member had the admin's page
 	resp := d.post(t, "/changelog", member, url.Values{"_action": {h.ID()}, "_once": {once}, "title": {"x"}, "body": {"y"}})
 	var n int
-	d.db.QueryRow(`SELECT COUNT(*) FROM changelog WHERE title = 'x'`).Scan(&n)
+	d.db.Read.QueryRow(`SELECT COUNT(*) FROM changelog WHERE title = 'x'`).Scan(&n)
 	if resp.StatusCode != http.StatusForbidden || n != 0 {
 		t.Fatalf("member publish: %d, %d rows", resp.StatusCode, n)
 	}
@@ -178,8 +178,8 @@ func TestDatabase(t *testing.T) {
 	}
 	var mode string
 	var applied int
-	db.QueryRow(`PRAGMA journal_mode`).Scan(&mode)
-	db.QueryRow(`SELECT COUNT(*) FROM schema_migrations`).Scan(&applied)
+	db.Read.QueryRow(`PRAGMA journal_mode`).Scan(&mode)
+	db.Read.QueryRow(`SELECT COUNT(*) FROM schema_migrations`).Scan(&applied)
 	db.Close()
 	if mode != "wal" {
 		t.Fatalf("journal_mode = %q", mode)
@@ -191,8 +191,8 @@ func TestDatabase(t *testing.T) {
 	}
 	defer db.Close()
 	var users, versions int
-	db.QueryRow(`SELECT COUNT(*) FROM users`).Scan(&users)
-	db.QueryRow(`SELECT COUNT(*) FROM schema_migrations`).Scan(&versions)
+	db.Read.QueryRow(`SELECT COUNT(*) FROM users`).Scan(&users)
+	db.Read.QueryRow(`SELECT COUNT(*) FROM schema_migrations`).Scan(&versions)
 	if users != 2 || versions != applied || applied < 2 {
 		t.Fatalf("users %d, migrations %d", users, versions)
 	}
@@ -264,7 +264,7 @@ func TestNewInvoiceSentTwice(t *testing.T) {
 	if went[0] != went[1] || !strings.HasPrefix(went[0], "/invoices/") {
 		t.Fatalf("the two submissions went to %v", went)
 	}
-	d.db.QueryRow(`SELECT COUNT(*) FROM invoices WHERE customer = 'Twice Ltd'`).Scan(&n)
+	d.db.Read.QueryRow(`SELECT COUNT(*) FROM invoices WHERE customer = 'Twice Ltd'`).Scan(&n)
 	if n != 1 {
 		t.Fatalf("%d invoices created", n)
 	}
@@ -415,7 +415,7 @@ func TestArchivedProjectInvoice(t *testing.T) {
 		return form
 	}
 	project := func(id int) (p int64) {
-		d.db.QueryRow(`SELECT project_id FROM invoices WHERE id = ?`, id).Scan(&p)
+		d.db.Read.QueryRow(`SELECT project_id FROM invoices WHERE id = ?`, id).Scan(&p)
 		return p
 	}
 	for _, tc := range []struct {
@@ -435,7 +435,7 @@ func TestArchivedProjectInvoice(t *testing.T) {
 		t.Errorf("invoice 1 is under project %d, invoice 3 under %d", project(1), project(3))
 	}
 	var n int
-	d.db.QueryRow(`SELECT COUNT(*) FROM invoices`).Scan(&n)
+	d.db.Read.QueryRow(`SELECT COUNT(*) FROM invoices`).Scan(&n)
 	if n != 5 {
 		t.Errorf("%d invoices, want the 5 seeded", n)
 	}

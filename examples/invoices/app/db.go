@@ -73,14 +73,14 @@ var migrations = []string{
 // SQLite lets one connection write at a time; with every write going
 // through the one writer connection, in immediate transactions, writers
 // queue in Go rather than fail with "database is locked", and readers, in
-// WAL mode, never wait for them. Queries on DB itself read.
+// WAL mode, never wait for them.
 type DB struct {
-	*sql.DB         // readers
-	Write   *sql.DB // the one writer
+	Read  *sql.DB // the readers
+	Write *sql.DB // the one writer
 }
 
 // Close closes both pools.
-func (d *DB) Close() error { return errors.Join(d.Write.Close(), d.DB.Close()) }
+func (d *DB) Close() error { return errors.Join(d.Write.Close(), d.Read.Close()) }
 
 // OpenDB opens (creating if need be) the SQLite file at path in WAL mode,
 // applies the migrations it has not seen, and seeds an empty database.
@@ -107,7 +107,7 @@ func OpenDB(ctx context.Context, path string) (*DB, error) {
 	conns := max(4, 2*runtime.NumCPU())
 	read.SetMaxOpenConns(conns)
 	read.SetMaxIdleConns(conns)
-	db := &DB{DB: read, Write: write}
+	db := &DB{Read: read, Write: write}
 	if err := migrate(ctx, write); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("migrate %s: %w", path, err)

@@ -57,7 +57,7 @@ func TestLostUpdateIsAConflict(t *testing.T) {
 		t.Fatalf("the member's stale save: %d\n%s", status, page)
 	}
 	var customer, notes string
-	d.db.QueryRow(`SELECT customer, notes FROM invoices WHERE id = 2`).Scan(&customer, &notes)
+	d.db.Read.QueryRow(`SELECT customer, notes FROM invoices WHERE id = 2`).Scan(&customer, &notes)
 	if customer != "Globex Corporation" || notes != "" {
 		t.Fatalf("after the conflict: %q, %q", customer, notes)
 	}
@@ -70,7 +70,7 @@ func TestLostUpdateIsAConflict(t *testing.T) {
 	if status, _, page := d.postPage(t, "/invoices/2", member, again); status != 303 {
 		t.Fatalf("saving again on purpose: %d\n%s", status, page)
 	}
-	d.db.QueryRow(`SELECT customer, notes FROM invoices WHERE id = 2`).Scan(&customer, &notes)
+	d.db.Read.QueryRow(`SELECT customer, notes FROM invoices WHERE id = 2`).Scan(&customer, &notes)
 	if customer != "Globex" || notes != "Net 30" {
 		t.Fatalf("after saving again: %q, %q", customer, notes)
 	}
@@ -92,7 +92,7 @@ func TestEmailRaceIsAFieldError(t *testing.T) {
 		var wg sync.WaitGroup
 		for _, u := range users {
 			var version int
-			d.db.QueryRow(`SELECT version FROM users WHERE id = ?`, u.id).Scan(&version)
+			d.db.Read.QueryRow(`SELECT version FROM users WHERE id = ?`, u.id).Scan(&version)
 			form := d.form(t, "profile.save", url.Values{"version": {fmt.Sprint(version)}})
 			form.Set("name", fmt.Sprintf("User %d", u.id))
 			form.Set("email", fmt.Sprintf("race%d@example.com", round))
@@ -119,7 +119,7 @@ func TestWriteBurst(t *testing.T) {
 	d := newDemo(t, false)
 	cookie, _ := d.login(t, app.MemberEmail, app.MemberPassword)
 	var before int
-	d.db.QueryRow(`SELECT COUNT(*) FROM comments`).Scan(&before)
+	d.db.Read.QueryRow(`SELECT COUNT(*) FROM comments`).Scan(&before)
 	forms := make(chan url.Values, 2000)
 	for i := range 2000 {
 		form := d.form(t, "invoice.comment", url.Values{"invoice_id": {"1"}})
@@ -142,7 +142,7 @@ func TestWriteBurst(t *testing.T) {
 	}
 	wg.Wait()
 	var after int
-	d.db.QueryRow(`SELECT COUNT(*) FROM comments`).Scan(&after)
+	d.db.Read.QueryRow(`SELECT COUNT(*) FROM comments`).Scan(&after)
 	if statuses[303] != 2000 || after-before != 2000 {
 		t.Fatalf("statuses %v, %d comments saved", statuses, after-before)
 	}

@@ -3,7 +3,10 @@ package app
 import (
 	"context"
 	"database/sql"
-	"strings"
+	"errors"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // Store reads and writes the demo's SQLite database; no other file of the
@@ -22,9 +25,9 @@ type Store struct {
 
 // NewStore returns a store over db, with its hot statements prepared.
 func NewStore(ctx context.Context, db *DB) (*Store, error) {
-	s := &Store{db: db.DB, w: db.Write}
+	s := &Store{db: db.Read, w: db.Write}
 	var err error
-	s.userByID, err = db.PrepareContext(ctx, userSelect+"id = ?")
+	s.userByID, err = db.Read.PrepareContext(ctx, userSelect+"id = ?")
 	if err != nil {
 		return nil, err
 	}
@@ -49,13 +52,14 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 }
 
 // staleError is a write's answer when the row's version moved on since the
-// form showed it: now is the row as saved now (an Invoice, ProfileValues).
-type staleError struct{ now any }
+// form showed it: it holds the row as saved now.
+type staleError[T any] struct{ now T }
 
-func (e *staleError) Error() string { return "app: the row changed since the form showed it" }
+func (e *staleError[T]) Error() string { return "app: the row changed since the form showed it" }
 
 // isUniqueViolation reports whether err is SQLite refusing a write that
 // would break a UNIQUE constraint.
 func isUniqueViolation(err error) bool {
-	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
+	var se *sqlite.Error
+	return errors.As(err, &se) && se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE
 }

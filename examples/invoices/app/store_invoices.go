@@ -74,8 +74,8 @@ func (s *Store) CreateInvoice(ctx context.Context, v InvoiceValues) (int64, erro
 }
 
 // UpdateInvoice saves invoice id if it is still at version. It returns
-// sql.ErrNoRows when there is no such invoice, and errStale, with the
-// invoice as saved now, when its version moved on.
+// sql.ErrNoRows when there is no such invoice, and a staleError with the
+// invoice as saved now when its version moved on.
 func (s *Store) UpdateInvoice(ctx context.Context, id, version int64, v InvoiceValues) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE invoices SET project_id = ?, customer = ?, email = ?, amount_cents = ?, due_date = ?, notes = ?,
@@ -91,6 +91,6 @@ func (s *Store) UpdateInvoice(ctx context.Context, id, version int64, v InvoiceV
 		if err != nil {
 			return err // sql.ErrNoRows: it is gone
 		}
-		return &staleError{now: now}
+		return &staleError[Invoice]{now: now}
 	})
 }

@@ -72,8 +72,8 @@ type ProfileValues struct {
 // empty, its password, stored as a bcrypt hash, all in one transaction, if
 // the profile is still at version. It returns errEmailTaken when another
 // user has the email, even one that took it a moment ago (the UNIQUE
-// constraint's answer), and errStale with the profile as saved now when
-// the version moved on; either way it changes nothing.
+// constraint's answer), and a staleError with the profile as saved now
+// when the version moved on; either way it changes nothing.
 func (s *Store) SaveProfile(ctx context.Context, id, version int64, v ProfileValues) error {
 	defer s.users.drop(id) // after the writes, so that no read puts the old row back
 	var hash []byte
@@ -100,12 +100,12 @@ func (s *Store) SaveProfile(ctx context.Context, id, version int64, v ProfileVal
 	return err
 }
 
-// staleProfile returns errStale with user id's profile as saved now, or
-// sql.ErrNoRows.
+// staleProfile returns a staleError with user id's profile as saved now,
+// or sql.ErrNoRows.
 func (s *Store) staleProfile(ctx context.Context, tx *sql.Tx, id int64) error {
 	var name, email string
 	if err := tx.QueryRowContext(ctx, `SELECT name, email FROM users WHERE id = ?`, id).Scan(&name, &email); err != nil {
 		return err
 	}
-	return &staleError{now: ProfileValues{Name: name, Email: email}}
+	return &staleError[ProfileValues]{now: ProfileValues{Name: name, Email: email}}
 }
