@@ -19,6 +19,7 @@ vet:
 
 test: setup vet
 	$(GO) test -count=1 ./...
+	$(GO) test -run='^$$' -bench=. -benchtime=1x ./... # each benchmark runs once, so that none breaks unseen
 	$(MAKE) fuzz
 
 fuzz:
