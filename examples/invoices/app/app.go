@@ -11,11 +11,14 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"regexp"
 	"runtime"
 	"strconv"
+	"sync"
 
 	"github.com/a-h/templ"
+	"github.com/alexedwards/scs/v2"
 	"github.com/go-playground/validator/v10"
 	"golang.org/x/crypto/bcrypt"
 
@@ -37,13 +40,22 @@ type Config struct {
 	// per email per 15 minutes, 30 tries per address per minute), for a
 	// load test that signs in from one address.
 	NoSignInLimits bool
+	// Sessions keeps the sessions. Nil keeps them in DB's sessions table,
+	// deleting the expired ones every 5 minutes until [App.Close].
+	Sessions scs.Store
+	// HTTPS says that users reach the app over https, through a proxy that
+	// talks plain http to it: every cookie is then Secure.
+	HTTPS bool
+	// TrustedProxies are the addresses whose X-Forwarded-Proto is believed:
+	// a request from one of them with X-Forwarded-Proto: https gets Secure
+	// cookies. Nobody else's X-Forwarded-Proto counts.
+	TrustedProxies []netip.Prefix
 }
 
 // App is the demo application.
 type App struct {
 	cfg       Config
 	store     *Store
-	keys      *keyring.Ring
 	reg       *actions.Registry
 	srv       *server.Server
 	handler   http.Handler  // srv, and what the demo adds around it
@@ -52,6 +64,9 @@ type App struct {
 	act       appActions
 	dummyHash []byte
 	hashing   chan struct{} // a slot per bcrypt comparison that may run at once
+	sessions  *scs.SessionManager
+	closing   sync.Once
+	close     func() // stops the deletion of expired sessions
 	// known holds the patterns of every route, to tell an unknown path
 	// (404) from a known one asked with the wrong method (405).
 	known *http.ServeMux
@@ -119,7 +134,7 @@ func New(cfg Config) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &App{cfg: cfg, store: store, keys: keys, reg: reg, files: files, own: own, dummyHash: dummy, known: http.NewServeMux(),
+	a := &App{cfg: cfg, store: store, reg: reg, files: files, own: own, dummyHash: dummy, known: http.NewServeMux(),
 		hashing: make(chan struct{}, max(1, runtime.NumCPU()/2))}
 	a.act = a.newActions()
 	if err := reg.Register(a.act.login, a.act.logout, a.act.createInvoice, a.act.editInvoice,
@@ -137,8 +152,9 @@ func New(cfg Config) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
+	a.sessions, a.close = newSessions(cfg) // last: it may start a goroutine
 	a.routes()
-	a.handler = markRefusedForms(a.srv)
+	a.handler = a.secureCookies(a.withSessions(markRefusedForms(a.srv)))
 	return a, nil
 }
 

@@ -63,6 +63,15 @@ var migrations = []string{
 		user_id INTEGER NOT NULL REFERENCES users(id),
 		created_at TIMESTAMP NOT NULL
 	);`,
+	// Server-side sessions: the table of scs's sqlite3store, and each
+	// user's session epoch, which a password change moves on.
+	`CREATE TABLE sessions (
+		token TEXT PRIMARY KEY,
+		data BLOB NOT NULL,
+		expiry REAL NOT NULL
+	);
+	CREATE INDEX sessions_expiry_idx ON sessions(expiry);
+	ALTER TABLE users ADD COLUMN session_epoch INTEGER NOT NULL DEFAULT 0;`,
 }
 
 // OpenDB opens (creating if need be) the SQLite file at path in WAL mode,

@@ -13,6 +13,9 @@ import (
 type User struct {
 	ID                int64
 	Email, Name, Role string
+	// sessionEpoch moves on when the password changes; a session that
+	// signed in at an older epoch is refused.
+	sessionEpoch int64
 }
 
 // Subject identifies the user in logs.
@@ -26,12 +29,12 @@ func (s *Store) userWhere(ctx context.Context, where string, arg any) (*User, []
 }
 
 // userSelect selects a user; a WHERE condition completes it.
-const userSelect = `SELECT id, email, name, role, password_hash FROM users WHERE `
+const userSelect = `SELECT id, email, name, role, session_epoch, password_hash FROM users WHERE `
 
 func scanUser(row *sql.Row) (*User, []byte, error) {
 	u := &User{}
 	var hash []byte
-	if err := row.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &hash); err != nil {
+	if err := row.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.sessionEpoch, &hash); err != nil {
 		return nil, nil, err
 	}
 	return u, hash, nil
@@ -62,7 +65,8 @@ func (s *Store) UserByID(ctx context.Context, id int64) (*User, error) {
 var errEmailTaken = errors.New("app: the email belongs to another user")
 
 // SaveProfile sets the name and email of user id and, unless newPassword is
-// empty, its password, stored as a bcrypt hash. It returns errEmailTaken,
+// empty, its password, stored as a bcrypt hash, moving the user's session
+// epoch on with it. It returns the user's session epoch, or errEmailTaken,
 // changing nothing, when another user has email.
 //
 // TODO(reliability): the email check, the name and email update and the
@@ -70,25 +74,24 @@ var errEmailTaken = errors.New("app: the email belongs to another user")
 // save can take the email between the check and the update (the UNIQUE
 // constraint then fails the update, an internal error rather than a field
 // error), and a failed password update leaves the new name and email saved.
-func (s *Store) SaveProfile(ctx context.Context, id int64, name, email, newPassword string) error {
+func (s *Store) SaveProfile(ctx context.Context, id int64, name, email, newPassword string) (epoch int64, err error) {
 	defer s.users.drop(id) // after the writes, so that no read puts the old row back
 	var taken int
 	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM users WHERE email = ? AND id != ?`, email, id).Scan(&taken); err != nil {
-		return err
+		return 0, err
 	}
 	if taken > 0 {
-		return errEmailTaken
+		return 0, errEmailTaken
 	}
-	if _, err := s.db.ExecContext(ctx, `UPDATE users SET name = ?, email = ? WHERE id = ?`, name, email, id); err != nil {
-		return err
-	}
-	if newPassword == "" {
-		return nil
+	err = s.db.QueryRowContext(ctx, `UPDATE users SET name = ?, email = ? WHERE id = ? RETURNING session_epoch`, name, email, id).Scan(&epoch)
+	if err != nil || newPassword == "" {
+		return epoch, err
 	}
 	hash, err := bcrypt.GenerateFromPassword([]byte(newPassword), bcrypt.DefaultCost)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	_, err = s.db.ExecContext(ctx, `UPDATE users SET password_hash = ? WHERE id = ?`, hash, id)
-	return err
+	err = s.db.QueryRowContext(ctx, `UPDATE users SET password_hash = ?, session_epoch = session_epoch + 1 WHERE id = ?
+		RETURNING session_epoch`, hash, id).Scan(&epoch)
+	return epoch, err
 }
