@@ -12,13 +12,16 @@ import (
 	"github.com/formwork-dev/formwork/examples/invoices/app"
 )
 
-// Sessions live on the server, in each store the demo offers.
+// Sessions live on the server, in each store the demo offers: the default
+// SQLite database, and Redis and PostgreSQL servers started for the test.
 func TestSessions(t *testing.T) {
 	for _, store := range []struct {
 		name string
 		open func(*testing.T) scs.Store // nil: the demo's own database
 	}{
 		{"sqlite", nil},
+		{"redis", redisSessions},
+		{"postgres", postgresSessions},
 	} {
 		t.Run(store.name, func(t *testing.T) {
 			var sessions scs.Store
