@@ -43,12 +43,24 @@ func newSessions(cfg Config) (*scs.SessionManager, func()) {
 	sm.Lifetime = sessionLifetime
 	sm.Cookie.Name = sessionCookie
 	if cfg.Sessions != nil {
-		sm.Store = cfg.Sessions
+		sm.Store = savedOnly{cfg.Sessions}
 		return sm, func() {}
 	}
 	store := sqlite3store.New(cfg.DB) // deletes expired sessions every 5 minutes
-	sm.Store = store
+	sm.Store = savedOnly{store}
 	return sm, store.StopCleanup
+}
+
+// savedOnly is a store that is not asked to delete a session never saved
+// (no token): scs's Destroy asks, and a sign-out from a session already
+// ended would cost a write for nothing.
+type savedOnly struct{ scs.Store }
+
+func (s savedOnly) Delete(token string) error {
+	if token == "" {
+		return nil
+	}
+	return s.Store.Delete(token)
 }
 
 // Close stops the app's work in the background. It leaves Config.DB and
