@@ -3,9 +3,20 @@
 //	go run ./examples/invoices            # http://127.0.0.1:8080
 //	go run ./examples/invoices -dev -htmx 4
 //
-// Every flag has an environment fallback: ADDR, DB_PATH, SECRET, DEV and
-// HTMX. The request log goes to standard error in batches (-log-flush). The secret, when unset, is generated once and kept next to the
-// database, so sessions and forms survive restarts.
+// Every flag has an environment fallback: ADDR, DB_PATH, SECRET, DEV, HTMX,
+// SESSIONS, REDIS_URL, POSTGRES_URL, HTTPS and TRUSTED_PROXY. The request
+// log goes to standard error in batches (-log-flush). The secret, when
+// unset, is generated once and kept next to the database, so that forms
+// survive restarts.
+//
+// Sessions live on the server, in the SQLite database by default; several
+// instances share them in Redis or PostgreSQL:
+//
+//	go run ./examples/invoices -sessions redis -redis-url redis://127.0.0.1:6379/0
+//	go run ./examples/invoices -sessions postgres -postgres-url postgres://invoices@127.0.0.1:5432/invoices
+//
+// Behind a proxy that serves https, -https makes every cookie Secure;
+// -trusted-proxy 127.0.0.1 believes that proxy's X-Forwarded-Proto instead.
 package main
 
 import (
@@ -18,6 +29,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net"
+	"net/netip"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -43,56 +55,92 @@ func env(key, fallback string) string {
 	return fallback
 }
 
+// options are the command's flags.
+type options struct {
+	addr, dbPath, secret, htmx      string
+	dev, signInLimits               bool
+	logFlush                        time.Duration
+	sessions, redisURL, postgresURL string
+	https                           bool
+	trustedProxies                  []netip.Prefix
+}
+
+func parseFlags() (options, error) {
+	var o options
+	flag.StringVar(&o.addr, "addr", env("ADDR", "127.0.0.1:8080"), "address to listen on (ADDR)")
+	flag.StringVar(&o.dbPath, "db", env("DB_PATH", filepath.Join("data", "invoices.db")), "SQLite database file (DB_PATH)")
+	flag.StringVar(&o.secret, "secret", env("SECRET", ""), "app secret, at least 32 bytes; generated next to the database when empty (SECRET)")
+	flag.BoolVar(&o.dev, "dev", env("DEV", "") == "1" || env("DEV", "") == "true", "development mode: show errors in full (DEV)")
+	flag.StringVar(&o.htmx, "htmx", env("HTMX", "2"), `htmx version the pages load: "2" or "4" (HTMX)`)
+	flag.DurationVar(&o.logFlush, "log-flush", 200*time.Millisecond, "how often buffered log lines are written out; 0 writes each line at once")
+	flag.BoolVar(&o.signInLimits, "sign-in-limits", env("SIGN_IN_LIMITS", "true") != "false", "limit wrong passwords per email and tries per address (SIGN_IN_LIMITS); off only for load tests")
+	flag.StringVar(&o.sessions, "sessions", env("SESSIONS", "sqlite"), `where sessions are kept: "sqlite" (the database), or "redis" or "postgres", shared by several instances (SESSIONS)`)
+	flag.StringVar(&o.redisURL, "redis-url", env("REDIS_URL", "redis://127.0.0.1:6379/0"), "Redis server of -sessions redis (REDIS_URL)")
+	flag.StringVar(&o.postgresURL, "postgres-url", env("POSTGRES_URL", ""), "PostgreSQL database of -sessions postgres, such as postgres://invoices@127.0.0.1:5432/invoices (POSTGRES_URL)")
+	flag.BoolVar(&o.https, "https", env("HTTPS", "") == "1" || env("HTTPS", "") == "true", "users reach the app over https through a proxy: cookies are Secure (HTTPS)")
+	proxies := flag.String("trusted-proxy", env("TRUSTED_PROXY", ""), "comma-separated addresses or prefixes of proxies whose X-Forwarded-Proto is believed (TRUSTED_PROXY)")
+	flag.Parse()
+	var err error
+	o.trustedProxies, err = parsePrefixes(*proxies)
+	return o, err
+}
+
 func run() error {
 	setGCPolicy()
-	addr := flag.String("addr", env("ADDR", "127.0.0.1:8080"), "address to listen on (ADDR)")
-	dbPath := flag.String("db", env("DB_PATH", filepath.Join("data", "invoices.db")), "SQLite database file (DB_PATH)")
-	secret := flag.String("secret", env("SECRET", ""), "app secret, at least 32 bytes; generated next to the database when empty (SECRET)")
-	dev := flag.Bool("dev", env("DEV", "") == "1" || env("DEV", "") == "true", "development mode: show errors in full (DEV)")
-	htmx := flag.String("htmx", env("HTMX", "2"), `htmx version the pages load: "2" or "4" (HTMX)`)
-	logFlush := flag.Duration("log-flush", 200*time.Millisecond, "how often buffered log lines are written out; 0 writes each line at once")
-	signInLimits := flag.Bool("sign-in-limits", env("SIGN_IN_LIMITS", "true") != "false", "limit wrong passwords per email and tries per address (SIGN_IN_LIMITS); off only for load tests")
-	flag.Parse()
-
+	o, err := parseFlags()
+	if err != nil {
+		return err
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	var log *slog.Logger
-	if *logFlush > 0 {
-		buf := newLogBuffer(os.Stderr, 64<<10, *logFlush)
-		defer buf.Close()
-		log = slog.New(flushOnError{slog.NewTextHandler(buf, nil), buf})
-	} else {
-		log = slog.New(slog.NewTextHandler(os.Stderr, nil))
-	}
+	log, closeLog := newLogger(o.logFlush)
+	defer closeLog()
 
-	db, err := app.OpenDB(ctx, *dbPath)
+	db, err := app.OpenDB(ctx, o.dbPath)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	key, err := loadSecret(*secret, filepath.Join(filepath.Dir(*dbPath), "secret"))
+	key, err := loadSecret(o.secret, filepath.Join(filepath.Dir(o.dbPath), "secret"))
 	if err != nil {
 		return err
 	}
-	a, err := app.New(app.Config{DB: db, Secret: key, Dev: *dev, HTMX: *htmx, Logger: log, NoSignInLimits: !*signInLimits})
+	sessions, closeSessions, err := openSessions(ctx, o)
 	if err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", *addr)
+	defer closeSessions()
+	a, err := app.New(app.Config{DB: db, Secret: key, Dev: o.dev, HTMX: o.htmx, Logger: log, NoSignInLimits: !o.signInLimits,
+		Sessions: sessions, HTTPS: o.https, TrustedProxies: o.trustedProxies})
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
 		return err
 	}
 	fmt.Printf(`
   formwork invoices demo: http://%s
-  database: %s
+  database: %s, sessions: %s
 
   sign in as  %s / %s  (admin)
           or  %s / %s  (member)
 
-`, ln.Addr(), *dbPath, app.AdminEmail, app.AdminPassword, app.MemberEmail, app.MemberPassword)
-	err = server.Run(ctx, server.NewHTTPServer(*addr, a.Handler()), ln)
+`, ln.Addr(), o.dbPath, o.sessions, app.AdminEmail, app.AdminPassword, app.MemberEmail, app.MemberPassword)
+	err = server.Run(ctx, server.NewHTTPServer(o.addr, a.Handler()), ln)
 	log.Info("stopped")
 	return err
+}
+
+// newLogger returns the request log on standard error, buffered unless
+// flush is 0, and what flushes it at the end.
+func newLogger(flush time.Duration) (*slog.Logger, func()) {
+	if flush <= 0 {
+		return slog.New(slog.NewTextHandler(os.Stderr, nil)), func() {}
+	}
+	buf := newLogBuffer(os.Stderr, 64<<10, flush)
+	return slog.New(flushOnError{slog.NewTextHandler(buf, nil), buf}), func() { buf.Close() }
 }
 
 // loadSecret returns the configured secret, or the one kept at path,

@@ -107,7 +107,9 @@ func (a *App) doLogin(ctx context.Context, in Login) (struct{}, error) {
 	if !match || u == nil {
 		return struct{}{}, &actions.Error{Kind: actions.KindInvalid, Message: "The email or password is wrong."}
 	}
-	actions.SetCookie(ctx, a.sessionCookieFor(actions.RequestFrom(ctx), u))
+	if err := a.startSession(ctx, u); err != nil {
+		return struct{}{}, err
+	}
 	next := in.Next
 	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
 		next = "/" // the server would refuse it; land on the dashboard rather than stay here
@@ -116,11 +118,14 @@ func (a *App) doLogin(ctx context.Context, in Login) (struct{}, error) {
 	return struct{}{}, nil
 }
 
-// doLogout ends the session. It is public: a Log out from a tab whose
+// doLogout ends the session: it is gone from the store, so that a copy of
+// its cookie is worth nothing. It is public: a Log out from a tab whose
 // session has ended already says "You are signed out.", rather than being
 // refused and sent to sign in again.
 func (a *App) doLogout(ctx context.Context, _ Logout) (struct{}, error) {
-	actions.SetCookie(ctx, clearedSession(actions.RequestFrom(ctx)))
+	if err := a.endSession(ctx); err != nil {
+		return struct{}{}, err
+	}
 	actions.SetMessage(ctx, "You are signed out.") // a flash on the login page
 	actions.RedirectFull(ctx, "/login")
 	return struct{}{}, nil
@@ -210,9 +215,12 @@ func (a *App) doArchive(ctx context.Context, in ArchiveProject) (int64, error) {
 	return in.ProjectID, nil
 }
 
+// doSaveProfile saves the profile. A new password ends every other session
+// of the user: their epoch is left behind. This one stays signed in, with
+// a new token.
 func (a *App) doSaveProfile(ctx context.Context, in Profile) (struct{}, error) {
 	v := ProfileValues{Name: in.Name, Email: strings.ToLower(in.Email), NewPassword: in.NewPassword}
-	err := a.store.SaveProfile(ctx, userFrom(ctx).ID, in.Version, v)
+	epoch, err := a.store.SaveProfile(ctx, userFrom(ctx).ID, in.Version, v)
 	var stale *staleError[ProfileValues]
 	switch {
 	case errors.Is(err, errEmailTaken):
@@ -224,6 +232,11 @@ func (a *App) doSaveProfile(ctx context.Context, in Profile) (struct{}, error) {
 			url.Values{"name": {now.Name}, "email": {now.Email}}, url.Values{"name": {in.Name}, "email": {v.Email}})
 	case err != nil:
 		return struct{}{}, err
+	}
+	if in.NewPassword != "" {
+		if err := a.keepSession(ctx, epoch); err != nil {
+			return struct{}{}, err
+		}
 	}
 	actions.SetMessage(ctx, "Profile saved.")
 	return struct{}{}, nil

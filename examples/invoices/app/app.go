@@ -10,11 +10,13 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"regexp"
 	"runtime"
-	"strconv"
+	"sync"
 
 	"github.com/a-h/templ"
+	"github.com/alexedwards/scs/v2"
 	"github.com/go-playground/validator/v10"
 	"golang.org/x/crypto/bcrypt"
 
@@ -36,13 +38,22 @@ type Config struct {
 	// per email per 15 minutes, 30 tries per address per minute), for a
 	// load test that signs in from one address.
 	NoSignInLimits bool
+	// Sessions keeps the sessions. Nil keeps them in DB's sessions table,
+	// deleting the expired ones every 5 minutes until [App.Close].
+	Sessions scs.Store
+	// HTTPS says that users reach the app over https, through a proxy that
+	// talks plain http to it: every cookie is then Secure.
+	HTTPS bool
+	// TrustedProxies are the addresses whose X-Forwarded-Proto is believed:
+	// a request from one of them with X-Forwarded-Proto: https gets Secure
+	// cookies. Nobody else's X-Forwarded-Proto counts.
+	TrustedProxies []netip.Prefix
 }
 
 // App is the demo application.
 type App struct {
 	cfg       Config
 	store     *Store
-	keys      *keyring.Ring
 	reg       *actions.Registry
 	srv       *server.Server
 	handler   http.Handler  // srv, and what the demo adds around it
@@ -51,6 +62,9 @@ type App struct {
 	act       appActions
 	dummyHash []byte
 	hashing   chan struct{} // a slot per bcrypt comparison that may run at once
+	sessions  *scs.SessionManager
+	closing   sync.Once
+	close     func() // stops the deletion of expired sessions
 	// known holds the patterns of every route, to tell an unknown path
 	// (404) from a known one asked with the wrong method (405).
 	known *http.ServeMux
@@ -118,7 +132,7 @@ func New(cfg Config) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &App{cfg: cfg, store: store, keys: keys, reg: reg, files: files, own: own, dummyHash: dummy, known: http.NewServeMux(),
+	a := &App{cfg: cfg, store: store, reg: reg, files: files, own: own, dummyHash: dummy, known: http.NewServeMux(),
 		hashing: make(chan struct{}, max(1, runtime.NumCPU()/2))}
 	a.act = a.newActions()
 	if err := reg.Register(a.act.login, a.act.logout, a.act.createInvoice, a.act.editInvoice,
@@ -136,8 +150,9 @@ func New(cfg Config) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
+	a.sessions, a.close = newSessions(cfg) // last: it may start a goroutine
 	a.routes()
-	a.handler = markRefusedForms(a.srv)
+	a.handler = a.secureCookies(a.withSessions(markRefusedForms(a.srv)))
 	return a, nil
 }
 
@@ -256,91 +271,4 @@ func (a *App) errorPage(e server.ErrorInfo) templ.Component {
 	return templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
 		return errorPage(a.viewFor(ctx, nil), e).Render(ctx, w)
 	})
-}
-
-func (a *App) signedIn(r *http.Request) (*User, error) {
-	u := userFrom(r.Context())
-	if u == nil {
-		return nil, actions.ErrUnauthenticated
-	}
-	return u, nil
-}
-
-func (a *App) loginPage(w http.ResponseWriter, r *http.Request, res *actions.Result) (templ.Component, error) {
-	if signInAgain(w, r) && res == nil {
-		// In the page's one message slot, as a flash would be.
-		res = &actions.Result{Status: actions.StatusOK, Message: "Sign in again to continue."}
-	}
-	return loginPage(a.view(r, res), r.URL.Query().Get("next")), nil
-}
-
-func (a *App) dashboardPage(w http.ResponseWriter, r *http.Request, res *actions.Result) (templ.Component, error) {
-	if _, err := a.signedIn(r); err != nil {
-		return nil, err
-	}
-	projects, err := a.store.Projects(r.Context())
-	if err != nil {
-		return nil, err
-	}
-	invoices, err := a.store.Invoices(r.Context())
-	if err != nil {
-		return nil, err
-	}
-	return dashboardPage(a.view(r, res), projects, invoices), nil
-}
-
-func (a *App) newInvoicePage(w http.ResponseWriter, r *http.Request, res *actions.Result) (templ.Component, error) {
-	if _, err := a.signedIn(r); err != nil {
-		return nil, err
-	}
-	projects, err := a.store.Projects(r.Context())
-	if err != nil {
-		return nil, err
-	}
-	return newInvoicePage(a.view(r, res), projects), nil
-}
-
-func (a *App) invoicePage(w http.ResponseWriter, r *http.Request, res *actions.Result) (templ.Component, error) {
-	if _, err := a.signedIn(r); err != nil {
-		return nil, err
-	}
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil {
-		return nil, errNoPage
-	}
-	inv, err := a.store.Invoice(r.Context(), id)
-	if isNoRows(err) {
-		return nil, actions.Errorf(actions.KindNotFound, "There is no invoice %s.", Invoice{ID: id}.Number())
-	}
-	if err != nil {
-		return nil, err
-	}
-	comments, err := a.store.Comments(r.Context(), id)
-	if err != nil {
-		return nil, err
-	}
-	projects, err := a.store.Projects(r.Context())
-	if err != nil {
-		return nil, err
-	}
-	return invoicePage(a.view(r, res), inv, comments, projects), nil
-}
-
-func (a *App) profilePage(w http.ResponseWriter, r *http.Request, res *actions.Result) (templ.Component, error) {
-	u, err := a.signedIn(r)
-	if err != nil {
-		return nil, err
-	}
-	return profilePage(a.view(r, res), u), nil
-}
-
-func (a *App) changelogPage(w http.ResponseWriter, r *http.Request, res *actions.Result) (templ.Component, error) {
-	if _, err := a.signedIn(r); err != nil {
-		return nil, err
-	}
-	entries, err := a.store.Changelog(r.Context())
-	if err != nil {
-		return nil, err
-	}
-	return changelogPage(a.view(r, res), entries), nil
 }

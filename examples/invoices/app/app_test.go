@@ -26,15 +26,26 @@ type demo struct {
 
 func newDemo(t testing.TB, tls bool) *demo {
 	t.Helper()
+	return startDemo(t, tls, nil)
+}
+
+// startDemo starts the demo on a new database, its config as edit leaves it.
+func startDemo(t testing.TB, tls bool, edit func(*app.Config)) *demo {
+	t.Helper()
 	db, err := app.OpenDB(t.Context(), filepath.Join(t.TempDir(), "invoices.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	a, err := app.New(app.Config{DB: db, Secret: []byte(strings.Repeat("s", 32)), Logger: discardLogger()})
+	cfg := app.Config{DB: db, Secret: []byte(strings.Repeat("s", 32)), Logger: discardLogger()}
+	if edit != nil {
+		edit(&cfg)
+	}
+	a, err := app.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(a.Close)
 	d := &demo{app: a, db: db}
 	if tls {
 		d.ts = httptest.NewTLSServer(a.Handler())
@@ -53,7 +64,16 @@ func (d *demo) client() *http.Client {
 
 func (d *demo) post(t testing.TB, path, cookie string, form url.Values) *http.Response {
 	t.Helper()
+	return d.postHeader(t, path, cookie, nil, form)
+}
+
+// postHeader posts form with the request headers in header.
+func (d *demo) postHeader(t testing.TB, path, cookie string, header http.Header, form url.Values) *http.Response {
+	t.Helper()
 	req, _ := http.NewRequestWithContext(t.Context(), "POST", d.ts.URL+path, strings.NewReader(form.Encode()))
+	for k, v := range header {
+		req.Header[k] = v
+	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	if cookie != "" {
 		req.Header.Set("Cookie", cookie)
@@ -96,15 +116,14 @@ func (d *demo) get(t testing.TB, path, cookie string) (*http.Response, string) {
 // login signs in and returns the session cookie's header value.
 func (d *demo) login(t testing.TB, email, password string) (string, *http.Cookie) {
 	t.Helper()
-	h, ok := d.app.Registry().ByName("auth.login")
-	if !ok {
-		t.Fatal("no auth.login")
-	}
-	sealed, err := h.Seal(url.Values{"next": {""}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp := d.post(t, "/login", "", url.Values{"_action": {h.ID()}, "_bound": {sealed}, "email": {email}, "password": {password}})
+	return d.loginFrom(t, "", email, password)
+}
+
+// loginFrom signs in from a browser that sends cookie, and returns the
+// session cookie's header value.
+func (d *demo) loginFrom(t testing.TB, cookie, email, password string) (string, *http.Cookie) {
+	t.Helper()
+	resp := d.post(t, "/login", cookie, d.loginForm(t, email, password))
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("login: %d", resp.StatusCode)
 	}
@@ -115,6 +134,20 @@ func (d *demo) login(t testing.TB, email, password string) (string, *http.Cookie
 	}
 	t.Fatal("login set no session cookie")
 	return "", nil
+}
+
+// loginForm is the sign-in form, filled in.
+func (d *demo) loginForm(t testing.TB, email, password string) url.Values {
+	t.Helper()
+	h, ok := d.app.Registry().ByName("auth.login")
+	if !ok {
+		t.Fatal("no auth.login")
+	}
+	sealed, err := h.Seal(url.Values{"next": {""}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return url.Values{"_action": {h.ID()}, "_bound": {sealed}, "email": {email}, "password": {password}}
 }
 
 func TestEveryFormMatchesItsInput(t *testing.T) {
@@ -193,8 +226,8 @@ func TestDatabase(t *testing.T) {
 	var users, versions int
 	db.Read.QueryRow(`SELECT COUNT(*) FROM users`).Scan(&users)
 	db.Read.QueryRow(`SELECT COUNT(*) FROM schema_migrations`).Scan(&versions)
-	if users != 2 || versions != applied || applied < 2 {
-		t.Fatalf("users %d, migrations %d", users, versions)
+	if users != 2 || versions != applied || applied < 3 {
+		t.Fatalf("users %d, migrations %d, then %d", users, applied, versions)
 	}
 }
 

@@ -2,66 +2,15 @@ package app
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"net/url"
-	"strconv"
-	"strings"
-	"time"
 
 	"github.com/formwork-dev/formwork/actions"
-	"github.com/formwork-dev/formwork/keyring"
 )
 
-const (
-	sessionCookie = "session"
-	sessionLife   = 12 * time.Hour
-	// signInAgainCookie tells the login page that a form was just refused
-	// for want of a session.
-	signInAgainCookie = "signin_again"
-	// purposeSession is the key ring purpose of the session cookie.
-	purposeSession keyring.Purpose = "session"
-)
-
-// sessionCookieFor seals the user ID and an expiry into an HttpOnly,
-// SameSite=Lax cookie, Secure when served over TLS.
-func (a *App) sessionCookieFor(r *http.Request, u *User) *http.Cookie {
-	exp := time.Now().Add(sessionLife)
-	v := a.keys.Seal(purposeSession, []byte(fmt.Sprintf("%d|%d", u.ID, exp.Unix())), nil)
-	return &http.Cookie{Name: sessionCookie, Value: v, Path: "/", Expires: exp, HttpOnly: true,
-		SameSite: http.SameSiteLaxMode, Secure: r != nil && r.TLS != nil}
-}
-
-func clearedSession(r *http.Request) *http.Cookie {
-	return &http.Cookie{Name: sessionCookie, Path: "/", MaxAge: -1, HttpOnly: true,
-		SameSite: http.SameSiteLaxMode, Secure: r != nil && r.TLS != nil}
-}
-
-// authenticate returns the user of a valid session cookie, or nil.
-func (a *App) authenticate(r *http.Request) (actions.Principal, error) {
-	c, err := r.Cookie(sessionCookie)
-	if err != nil {
-		return nil, nil
-	}
-	raw, err := a.keys.Open(purposeSession, c.Value, nil)
-	if err != nil {
-		return nil, nil // tampered or from another secret: nobody
-	}
-	idStr, expStr, _ := strings.Cut(string(raw), "|")
-	id, err1 := strconv.ParseInt(idStr, 10, 64)
-	exp, err2 := strconv.ParseInt(expStr, 10, 64)
-	if err1 != nil || err2 != nil || time.Now().Unix() > exp {
-		return nil, nil
-	}
-	u, err := a.store.UserByID(r.Context(), id)
-	if isNoRows(err) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	return u, nil
-}
+// signInAgainCookie tells the login page that a form was just refused for
+// want of a session.
+const signInAgainCookie = "signin_again"
 
 // userFrom returns the signed-in user of ctx, or nil.
 func userFrom(ctx context.Context) *User {
@@ -81,14 +30,13 @@ func markRefusedForms(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		next.ServeHTTP(&refusalWriter{ResponseWriter: w, r: r}, r)
+		next.ServeHTTP(&refusalWriter{ResponseWriter: w}, r)
 	})
 }
 
 // refusalWriter looks at the response's headers as they leave.
 type refusalWriter struct {
 	http.ResponseWriter
-	r           *http.Request
 	wroteHeader bool
 }
 
@@ -102,7 +50,7 @@ func (w *refusalWriter) WriteHeader(status int) {
 		}
 		if isSignInAgain(target) {
 			http.SetCookie(w.ResponseWriter, &http.Cookie{Name: signInAgainCookie, Value: "1", Path: "/login", MaxAge: 60,
-				HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: w.r.TLS != nil})
+				HttpOnly: true, SameSite: http.SameSiteLaxMode})
 		}
 	}
 	w.ResponseWriter.WriteHeader(status)
@@ -132,6 +80,6 @@ func signInAgain(w http.ResponseWriter, r *http.Request) bool {
 		return false
 	}
 	http.SetCookie(w, &http.Cookie{Name: signInAgainCookie, Path: "/login", MaxAge: -1, HttpOnly: true,
-		SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
+		SameSite: http.SameSiteLaxMode})
 	return true
 }

@@ -67,6 +67,15 @@ var migrations = []string{
 	// lock_version): a save names the version its form showed.
 	`ALTER TABLE invoices ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
 	ALTER TABLE users ADD COLUMN version INTEGER NOT NULL DEFAULT 1;`,
+	// Server-side sessions: the table of scs's sqlite3store, and each
+	// user's session epoch, which a password change moves on.
+	`CREATE TABLE sessions (
+		token TEXT PRIMARY KEY,
+		data BLOB NOT NULL,
+		expiry REAL NOT NULL
+	);
+	CREATE INDEX sessions_expiry_idx ON sessions(expiry);
+	ALTER TABLE users ADD COLUMN session_epoch INTEGER NOT NULL DEFAULT 0;`,
 }
 
 // DB is the demo's SQLite database: a pool of readers, and one writer.

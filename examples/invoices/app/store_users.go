@@ -14,6 +14,9 @@ type User struct {
 	ID                int64
 	Email, Name, Role string
 	Version           int64 // of the profile, for a save from an out-of-date form
+	// sessionEpoch moves on when the password changes; a session that
+	// signed in at an older epoch is refused.
+	sessionEpoch int64
 }
 
 // Subject identifies the user in logs.
@@ -27,12 +30,12 @@ func (s *Store) userWhere(ctx context.Context, where string, arg any) (*User, []
 }
 
 // userSelect selects a user; a WHERE condition completes it.
-const userSelect = `SELECT id, email, name, role, version, password_hash FROM users WHERE `
+const userSelect = `SELECT id, email, name, role, version, session_epoch, password_hash FROM users WHERE `
 
 func scanUser(row *sql.Row) (*User, []byte, error) {
 	u := &User{}
 	var hash []byte
-	if err := row.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.Version, &hash); err != nil {
+	if err := row.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.Version, &u.sessionEpoch, &hash); err != nil {
 		return nil, nil, err
 	}
 	return u, hash, nil
@@ -69,35 +72,33 @@ type ProfileValues struct {
 }
 
 // SaveProfile sets the name and email of user id and, unless newPassword is
-// empty, its password, stored as a bcrypt hash, all in one transaction, if
-// the profile is still at version. It returns errEmailTaken when another
+// empty, its password, stored as a bcrypt hash, moving the user's session
+// epoch on with it, all in one transaction, if the profile is still at
+// version. It returns the user's session epoch; errEmailTaken when another
 // user has the email, even one that took it a moment ago (the UNIQUE
-// constraint's answer), and a staleError with the profile as saved now
-// when the version moved on; either way it changes nothing.
-func (s *Store) SaveProfile(ctx context.Context, id, version int64, v ProfileValues) error {
+// constraint's answer); or a staleError with the profile as saved now when
+// the version moved on. Either error changes nothing.
+func (s *Store) SaveProfile(ctx context.Context, id, version int64, v ProfileValues) (epoch int64, err error) {
 	defer s.users.drop(id) // after the writes, so that no read puts the old row back
 	var hash []byte
 	if v.NewPassword != "" {
-		var err error
 		if hash, err = bcrypt.GenerateFromPassword([]byte(v.NewPassword), bcrypt.DefaultCost); err != nil {
-			return err
+			return 0, err
 		}
 	}
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE users SET name = ?, email = ?, version = version + 1,
-			password_hash = COALESCE(?, password_hash) WHERE id = ? AND version = ?`, v.Name, v.Email, hash, id, version)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, `UPDATE users SET name = ?, email = ?, version = version + 1,
+			password_hash = COALESCE(?, password_hash), session_epoch = session_epoch + (? IS NOT NULL)
+			WHERE id = ? AND version = ? RETURNING session_epoch`, v.Name, v.Email, hash, hash, id, version).Scan(&epoch)
+		if errors.Is(err, sql.ErrNoRows) {
 			return s.staleProfile(ctx, tx, id)
 		}
-		return nil
+		return err
 	})
 	if isUniqueViolation(err) {
-		return errEmailTaken
+		return 0, errEmailTaken
 	}
-	return err
+	return epoch, err
 }
 
 // staleProfile returns a staleError with user id's profile as saved now,
