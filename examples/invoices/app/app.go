@@ -14,6 +14,7 @@ import (
 	"regexp"
 	"runtime"
 	"sync"
+	"time"
 
 	"github.com/a-h/templ"
 	"github.com/alexedwards/scs/v2"
@@ -48,6 +49,9 @@ type Config struct {
 	// a request from one of them with X-Forwarded-Proto: https gets Secure
 	// cookies. Nobody else's X-Forwarded-Proto counts.
 	TrustedProxies []netip.Prefix
+	// Now tells the time, for a session's idle timeout. Nil means
+	// time.Now; tests move it on.
+	Now func() time.Time
 }
 
 // App is the demo application.
@@ -150,7 +154,10 @@ func New(cfg Config) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	a.sessions, a.close = newSessions(cfg) // last: it may start a goroutine
+	a.sessions, a.close, err = newSessions(cfg) // last: it may start a goroutine
+	if err != nil {
+		return nil, err
+	}
 	a.routes()
 	a.handler = a.secureCookies(a.withSessions(markRefusedForms(a.srv)))
 	return a, nil

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -45,29 +46,40 @@ var errNoSession = errors.New("app: no session in the context")
 // Config.DB's sessions table, and what stops its work in the background.
 // The cookie is HttpOnly and SameSite=Lax; [App.secureCookies] makes it
 // Secure.
-func newSessions(cfg Config) (*scs.SessionManager, func()) {
+func newSessions(cfg Config) (*scs.SessionManager, func(), error) {
 	sm := scs.New()
 	sm.Lifetime = sessionLifetime // the idle timeout is the app's: see sessionTouch
 	sm.Cookie.Name = sessionCookie
 	if cfg.Sessions != nil {
 		sm.Store = savedOnly{cfg.Sessions}
-		return sm, func() {}
+		return sm, func() {}, nil
+	}
+	find, err := cfg.DB.Read.Prepare(`SELECT data FROM sessions WHERE token = ? AND julianday('now') < expiry`)
+	if err != nil {
+		return nil, nil, err
 	}
 	write := sqlite3store.New(cfg.DB.Write) // deletes expired sessions every 5 minutes
-	read := sqlite3store.NewWithCleanupInterval(cfg.DB.Read, 0)
-	sm.Store = savedOnly{splitStore{Store: write, read: read}}
-	return sm, write.StopCleanup
+	sm.Store = savedOnly{splitStore{Store: write, find: find}}
+	return sm, write.StopCleanup, nil
 }
 
-// splitStore finds sessions with the database's readers, and writes them
-// with its one writer: every request finds its session, and one writer
-// connection would queue them all.
+// splitStore finds sessions with the database's readers, through a
+// statement prepared once (every request finds its session), and writes
+// them with its one writer (sqlite3store).
 type splitStore struct {
 	scs.Store // writes
-	read      scs.Store
+	find      *sql.Stmt
 }
 
-func (s splitStore) Find(token string) ([]byte, bool, error) { return s.read.Find(token) }
+// Find is sqlite3store's Find, on the readers.
+func (s splitStore) Find(token string) ([]byte, bool, error) {
+	var b []byte
+	err := s.find.QueryRow(token).Scan(&b)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, false, nil
+	}
+	return b, err == nil, err
+}
 
 // savedOnly is a store that is not asked to delete a session never saved
 // (no token): scs's Destroy asks, and a sign-out from a session already
@@ -154,15 +166,23 @@ func (a *App) startSession(ctx context.Context, u *User) error {
 	}
 	a.sessions.Put(ctx, keyUserID, u.ID)
 	a.sessions.Put(ctx, keyEpoch, u.sessionEpoch)
-	a.sessions.Put(ctx, keySeen, time.Now().Unix())
+	a.sessions.Put(ctx, keySeen, a.now().Unix())
 	return nil
+}
+
+// now is Config.Now, or time.Now.
+func (a *App) now() time.Time {
+	if a.cfg.Now != nil {
+		return a.cfg.Now()
+	}
+	return time.Now()
 }
 
 // fresh reports whether the signed-in session of ctx has been seen within
 // sessionIdle, and notes that it is seen now when the last note is older
 // than sessionTouch; a session idle too long is ended.
 func (a *App) fresh(ctx context.Context) (bool, error) {
-	now := time.Now()
+	now := a.now()
 	seen := time.Unix(a.sessions.GetInt64(ctx, keySeen), 0)
 	switch {
 	case now.Sub(seen) > sessionIdle:

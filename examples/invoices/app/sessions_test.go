@@ -6,7 +6,9 @@ import (
 	"net/netip"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/alexedwards/scs/v2"
 
@@ -208,5 +210,44 @@ func (d *demo) wantSignedOut(t *testing.T, what, cookie string) {
 	if resp, _ := d.get(t, "/profile", cookie); resp.StatusCode != http.StatusSeeOther ||
 		resp.Header.Get("Location") != "/login?next=%2Fprofile" {
 		t.Errorf("%s is still signed in: %d to %q", what, resp.StatusCode, resp.Header.Get("Location"))
+	}
+}
+
+// A session unused for the idle timeout ends; one in use goes on, past
+// it, and notes that it was seen at most once a minute.
+func TestSessionIdleTimeout(t *testing.T) {
+	var mu sync.Mutex
+	now := time.Now()
+	clock := func(d time.Duration) {
+		mu.Lock()
+		now = now.Add(d)
+		mu.Unlock()
+	}
+	d := startDemo(t, false, func(c *app.Config) {
+		c.Now = func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	})
+	busy, _ := d.login(t, app.MemberEmail, app.MemberPassword)
+	idle, _ := d.login(t, app.AdminEmail, app.AdminPassword)
+	for range 5 { // 5 × 30 minutes: the busy one is seen every half hour
+		clock(30 * time.Minute)
+		d.wantSignedIn(t, "a session in use", busy)
+	}
+	d.wantSignedOut(t, "a session idle for 2.5 hours", idle)
+	// Within a minute of the last note, a request writes nothing.
+	data := func() (hex string) {
+		token := strings.TrimPrefix(busy, "session=")
+		d.db.Read.QueryRow(`SELECT hex(data) FROM sessions WHERE token = ?`, token).Scan(&hex)
+		return hex
+	}
+	before := data()
+	clock(50 * time.Second)
+	d.wantSignedIn(t, "a session seen a moment ago", busy)
+	if before == "" || data() != before {
+		t.Error("a request within a minute of the last wrote the session")
+	}
+	clock(20 * time.Second)
+	d.wantSignedIn(t, "a session seen over a minute ago", busy)
+	if data() == before {
+		t.Error("a request over a minute after the last did not note it")
 	}
 }
