@@ -146,3 +146,38 @@ func ExampleDefaultPageHeaders() {
 	// DENY strict-origin-when-cross-origin
 	// true
 }
+
+// A route handler answers callers that are not a form on a page: here,
+// public JSON, mounted in a plain http.ServeMux. It answers HEAD and
+// OPTIONS itself, and any other method with 405 and Allow; an error it
+// returns is an RFC 9457 problem.
+func ExampleServer_Route() {
+	keys, _ := keyring.New([]byte("an example secret of 32 bytes!!!"))
+	reg, _ := actions.NewRegistry(actions.Config{Keys: keys})
+	srv, _ := server.New(server.Config{Actions: reg, Logger: slog.New(slog.DiscardHandler)})
+	mux := http.NewServeMux()
+	mux.Handle("/api/status", srv.Route().Get(func(w http.ResponseWriter, r *http.Request) error {
+		if r.URL.Query().Has("gone") {
+			return actions.ErrNotFound
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, err := io.WriteString(w, `{"ok":true}`)
+		return err
+	}))
+	for _, req := range []*http.Request{
+		httptest.NewRequest("GET", "/api/status", nil),
+		httptest.NewRequest("OPTIONS", "/api/status", nil),
+		httptest.NewRequest("DELETE", "/api/status", nil),
+		httptest.NewRequest("GET", "/api/status?gone", nil),
+	} {
+		w := httptest.NewRecorder()
+		mux.ServeHTTP(w, req)
+		line := fmt.Sprint(req.Method, " ", w.Code, " ", w.Header().Get("Allow"), " ", w.Header().Get("Content-Type"), " ", strings.TrimSpace(w.Body.String()))
+		fmt.Println(strings.Join(strings.Fields(line), " "))
+	}
+	// Output:
+	// GET 200 application/json {"ok":true}
+	// OPTIONS 204 GET, HEAD, OPTIONS
+	// DELETE 405 GET, HEAD, OPTIONS application/problem+json {"type":"about:blank","title":"Method Not Allowed","status":405,"detail":"This address does not answer DELETE."}
+	// GET 404 application/problem+json {"type":"about:blank","title":"Not Found","status":404,"detail":"That no longer exists.","kind":"not_found"}
+}

@@ -31,3 +31,5 @@ var (
 	headerMorphInner = []string{"morph:innerHTML"} // htmx 2 with idiomorph
 	headerNone       = []string{"none"}
 )
+
+var headerProblem = []string{"application/problem+json"}

@@ -1,0 +1,121 @@
+package server
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"slices"
+	"strconv"
+
+	"github.com/formwork-dev/formwork/actions"
+)
+
+// Problem is the body of a route's error answer, an RFC 9457 problem
+// (application/problem+json). Errors lists field errors in the form field
+// key space that actions use ("items.0.qty"), sorted by location; a value
+// sent is never echoed. Digest names an internal error's log line.
+type Problem struct {
+	Type   string         `json:"type"`
+	Title  string         `json:"title"`
+	Status int            `json:"status"`
+	Detail string         `json:"detail,omitempty"`
+	Kind   string         `json:"kind,omitempty"`
+	Errors []ProblemField `json:"errors,omitempty"`
+	Digest string         `json:"digest,omitempty"`
+}
+
+// ProblemField is one field's error in a [Problem].
+type ProblemField struct {
+	Location string `json:"location"`
+	Message  string `json:"message"`
+}
+
+// problemOf is the problem of a failed result, answered with status.
+func problemOf(res *actions.Result, status int) Problem {
+	p := Problem{Type: "about:blank", Title: http.StatusText(status), Status: status,
+		Detail: res.Error, Kind: res.Kind.String(), Digest: res.Digest}
+	for k, msg := range res.Fields {
+		p.Errors = append(p.Errors, ProblemField{Location: k, Message: msg})
+	}
+	slices.SortFunc(p.Errors, func(a, b ProblemField) int {
+		switch {
+		case a.Location < b.Location:
+			return -1
+		case a.Location > b.Location:
+			return 1
+		}
+		return 0
+	})
+	return p
+}
+
+// routeFailed answers the error a route's handler returned, when the
+// handler wrote nothing yet; after a write, the error is only logged.
+func (s *Server) routeFailed(w *committed, r *http.Request, err error) {
+	if w.wrote {
+		res := actions.ErrorResult(actions.ClientGone(r.Context(), err))
+		s.note(w, res)
+		s.log.ErrorContext(r.Context(), "route handler failed after writing", "err", err, "digest", res.Digest)
+		return
+	}
+	s.problem(w, r, err)
+}
+
+// problem writes err as a problem: its kind picks the status from the
+// one table (see [StatusOf]), with Retry-After when it says when.
+func (s *Server) problem(w http.ResponseWriter, r *http.Request, err error) {
+	var me *methodError
+	var res *actions.Result
+	if errors.As(err, &me) {
+		res = &actions.Result{Status: actions.StatusFailed, Error: "This address does not answer " + me.method + "."}
+	} else {
+		res = s.reveal(actions.ErrorResult(actions.ClientGone(r.Context(), err)))
+		s.note(w, res)
+	}
+	status := StatusOf(res)
+	if me != nil {
+		status = http.StatusMethodNotAllowed
+	}
+	p := problemOf(res, status)
+	if me != nil {
+		p.Kind = ""
+	}
+	body, jerr := json.Marshal(p)
+	if jerr != nil {
+		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+		return
+	}
+	h := w.Header()
+	h["Content-Type"] = headerProblem
+	h["Cache-Control"] = headerNoStore
+	h["Content-Length"] = []string{strconv.Itoa(len(body))}
+	if n := res.RetryAfterSeconds(); n > 0 {
+		h.Set("Retry-After", strconv.FormatInt(n, 10))
+	}
+	w.WriteHeader(status)
+	w.Write(body)
+}
+
+// methodError is a request whose method the route has no handler for.
+type methodError struct{ method string }
+
+func (e *methodError) Error() string { return "no handler for " + e.method }
+
+// committed records whether a handler wrote to the response.
+type committed struct {
+	http.ResponseWriter
+	wrote bool
+}
+
+func (c *committed) WriteHeader(status int) {
+	c.wrote = true
+	c.ResponseWriter.WriteHeader(status)
+}
+
+func (c *committed) Write(b []byte) (int, error) {
+	c.wrote = true
+	return c.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the connection: streams flush.
+func (c *committed) Unwrap() http.ResponseWriter { return c.ResponseWriter }
