@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 )
 
 // The form fields formwork itself adds to a form.
@@ -84,11 +85,18 @@ func (c *core) limited(ctx context.Context, p *payload) (any, error) {
 }
 
 // refill returns the values to show again in a form: the submitted ones but
-// for sensitive and bound fields, taken out of values in place. Formwork's
-// own fields are already gone.
+// for bound fields, taken out of values in place. A sensitive field that
+// was sent is kept as one empty value, its content gone: the form can say
+// it must be entered again. Formwork's own fields are already gone.
 func (c *core) refill(values url.Values) url.Values {
-	for k := range values {
-		if f, ok := c.Field(k); !ok || f.Sensitive || f.Bound {
+	for k, vs := range values {
+		f, ok := c.Field(k)
+		switch {
+		case !ok || f.Bound:
+			delete(values, k)
+		case f.Sensitive && slices.ContainsFunc(vs, func(v string) bool { return v != "" }):
+			values[k] = []string{""}
+		case f.Sensitive:
 			delete(values, k)
 		}
 	}

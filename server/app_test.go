@@ -93,6 +93,8 @@ func newApp(t testing.TB, dev bool) *app {
 			return in, actions.Invalid(map[string]string{"title": "That title is taken."})
 		case "again":
 			return in, actions.TooManyRequests(90 * time.Second)
+		case "stale":
+			return in, actions.Stale("Changed by someone else.", map[string]string{"title": "Saved now: “fresh”."})
 		}
 		actions.SetMessage(ctx, "Saved "+in.Title+".")
 		return in, nil

@@ -12,11 +12,11 @@
 //     as a one-time flash), or the whole page with the errors shown, which
 //     it may keep privately (Cache-Control: private, no-cache), so that
 //     Back to it shows it rather than "Confirm Form Resubmission";
-//   - htmx (the HX-Request header) gets, after a views.Form's success,
-//     the whole page rendered after the mutation, with HX-Retarget: body
-//     and an HX-Reswap that morphs it into the body (see "Never stale"
-//     below), or HX-Location / HX-Redirect when the action redirects;
-//     after an error,
+//   - htmx (the HX-Request header) gets, after a views.Form's success or
+//     conflict, the whole page rendered after the mutation, with
+//     HX-Retarget: body and an HX-Reswap that morphs it into the body (see
+//     "Never stale" below), or HX-Location / HX-Redirect when the action
+//     redirects; after another error,
 //     the form's fragment, cut from the same render, with the page's
 //     views.Notice replaced out of band; a form from an older deploy gets
 //     the whole page, morphed, as after success;

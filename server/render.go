@@ -77,7 +77,8 @@ func renderResultPage(w http.ResponseWriter, r *http.Request, res *actions.Resul
 
 // fragmentTarget is the fragment an htmx caller swaps, "" for the whole
 // page, and whether that page is to be morphed into the body. A views.Form
-// (it sends _form) that succeeded gets the whole page, morphed, so that no
+// (it sends _form) that succeeded, or found a conflict (someone else saved
+// since: the page is stale too), gets the whole page, morphed, so that no
 // part of it is stale; so does a form of an older deploy, whose action is
 // unknown here and whose fragment may be gone. Any other htmx caller, such
 // as a hand-written hx-post, gets the fragment its HX-Target names.
@@ -85,7 +86,7 @@ func fragmentTarget(r *http.Request, res *actions.Result) (target string, morph 
 	if CallerOf(r) != CallerHTMX {
 		return "", false
 	}
-	if res != nil && r.Method == http.MethodPost && (res.Kind == actions.KindUnknownAction || res.OK() && res.Form != "") {
+	if res != nil && r.Method == http.MethodPost && (res.Kind == actions.KindUnknownAction || morphed(res)) {
 		return "", true
 	}
 	target = htmxTarget(r)
@@ -93,6 +94,12 @@ func fragmentTarget(r *http.Request, res *actions.Result) (target string, morph 
 		target = res.Form
 	}
 	return target, false
+}
+
+// morphed reports whether the answer to a views.Form's result is the whole
+// page, morphed: after a success, and after a conflict.
+func morphed(res *actions.Result) bool {
+	return res.Form != "" && (res.OK() || res.Kind == actions.KindConflict)
 }
 
 // morphPage asks htmx to morph the whole page it is sent into the body:

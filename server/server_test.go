@@ -777,3 +777,20 @@ func TestFailedRenderAfterSuccessIsNotMorphed(t *testing.T) {
 		t.Errorf("a failed render carries HX-Retarget/HX-Reswap %q", h)
 	}
 }
+
+// A conflict found by a views.Form's mutation leaves the page stale too
+// (someone else saved): htmx gets the whole page, morphed, with the form's
+// values kept and what is saved now under its fields; a browser the page,
+// 409.
+func TestConflictMorphsThePage(t *testing.T) {
+	a := newApp(t, false)
+	resp, body := a.do(t, call{body: a.saveForm(url.Values{"title": {"stale"}}), user: "ann", caller: server.CallerHTMX, target: views.DOMID(a.save, "")})
+	if resp.StatusCode != 409 || resp.Header.Get("HX-Retarget") != "body" || resp.Header.Get("HX-Reswap") != "morph:innerHTML" ||
+		!strings.Contains(body, "<html") || !strings.Contains(body, `value="stale"`) || !strings.Contains(body, "Saved now: “fresh”.") {
+		t.Fatalf("htmx: %d %v\n%s", resp.StatusCode, resp.Header, body)
+	}
+	resp, body = a.do(t, call{body: a.saveForm(url.Values{"title": {"stale"}}), user: "ann"})
+	if resp.StatusCode != 409 || !strings.Contains(body, "Changed by someone else.") || resp.Header.Get("HX-Retarget") != "" {
+		t.Fatalf("browser: %d %v", resp.StatusCode, resp.Header)
+	}
+}

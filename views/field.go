@@ -77,10 +77,11 @@ func (st *formState) fieldView(name, label string, c control, extra map[string]a
 }
 
 // hint is what the field says under its control when it has no error: a
-// sensitive input, empty again after a failed submit, says why.
+// sensitive input that was filled in, empty again after a failed submit,
+// says why.
 func (st *formState) hint(f actions.Field, c control) string {
-	if f.Sensitive && c == inputControl && st.res != nil && !st.res.OK() && st.fieldError(f.Name) == "" {
-		return "Enter this again if you changed it: it is never sent back."
+	if f.Sensitive && c == inputControl && st.res != nil && !st.res.OK() && st.fieldError(f.Name) == "" && st.values.Has(f.Name) {
+		return "Enter this again: it is never sent back."
 	}
 	return ""
 }

@@ -178,7 +178,7 @@ func (a *App) doEditInvoice(ctx context.Context, in EditInvoice) (int64, error) 
 		return 0, actions.ErrNotFound
 	case errors.As(err, &stale):
 		return 0, changedSince("This invoice was changed by someone else since you opened it. "+
-			"What is saved now is under each field that differs; save again to keep yours.",
+			"What is saved now is under each field that differs from yours; saving again saves the fields as they are here.",
 			invoiceValues(stale.now), sentInvoice(v))
 	case err != nil:
 		return 0, err
@@ -228,7 +228,7 @@ func (a *App) doSaveProfile(ctx context.Context, in Profile) (struct{}, error) {
 	case errors.As(err, &stale):
 		now := stale.now
 		return struct{}{}, changedSince("Your profile was changed elsewhere since you opened this page. "+
-			"What is saved now is under each field that differs; save again to keep yours.",
+			"What is saved now is under each field that differs from yours; saving again saves the fields as they are here.",
 			url.Values{"name": {now.Name}, "email": {now.Email}}, url.Values{"name": {in.Name}, "email": {v.Email}})
 	case err != nil:
 		return struct{}{}, err
@@ -237,6 +237,8 @@ func (a *App) doSaveProfile(ctx context.Context, in Profile) (struct{}, error) {
 		if err := a.keepSession(ctx, epoch); err != nil {
 			return struct{}{}, err
 		}
+		actions.SetMessage(ctx, "Profile saved. Your new password signed out your other sessions.")
+		return struct{}{}, nil
 	}
 	actions.SetMessage(ctx, "Profile saved.")
 	return struct{}{}, nil
@@ -259,10 +261,18 @@ func changedSince(message string, now, sent url.Values) error {
 	fields := map[string]string{}
 	for k := range now {
 		if now.Get(k) != sent.Get(k) {
-			fields[k] = "Saved now: “" + now.Get(k) + "”."
+			fields[k] = savedNow(now.Get(k))
 		}
 	}
 	return actions.Stale(message, fields)
+}
+
+// savedNow says what a field holds now, in words for an empty one.
+func savedNow(v string) string {
+	if v == "" {
+		return "Saved now: empty."
+	}
+	return "Saved now: “" + v + "”."
 }
 
 // sentInvoice is what the user sent in an invoice form, as the form would
