@@ -57,6 +57,17 @@
 //     form's DOM id, or a views.Region), and otherwise the whole page, so
 //     that hx-select and hx-target work as they do on any server.
 //
+// # Route handlers
+//
+// [Server.Route] serves everything that is not a form on one of the app's
+// pages: public JSON, a mobile client, a webhook. A [Route] holds one
+// [HandlerFunc] per method and answers HEAD (GET's answer without a body),
+// OPTIONS (204 with Allow) and other methods (405 with a sorted Allow)
+// itself. A handler returns an error rather than writing one: it is
+// answered as an RFC 9457 [Problem], its kind picking the status from the
+// same table as actions. [JSON], [Cached] (a strong ETag, and 304 for
+// If-None-Match) and [PathInt64] (404 for an ID that is not one) help.
+//
 // # Mounting in any router
 //
 // A [Server] is an [http.Handler] that routes its pages and the action

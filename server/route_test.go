@@ -20,6 +20,12 @@ import (
 // newRouteServer serves one route at /things over loopback.
 func newRouteServer(t *testing.T, rt func(s *server.Server) http.Handler) *httptest.Server {
 	t.Helper()
+	return newRouteServerAt(t, "/things", rt)
+}
+
+// newRouteServerAt serves one route at pattern over loopback.
+func newRouteServerAt(t *testing.T, pattern string, rt func(s *server.Server) http.Handler) *httptest.Server {
+	t.Helper()
 	reg, err := actions.NewRegistry(actions.Config{Keys: testKeys()})
 	if err != nil {
 		t.Fatal(err)
@@ -28,7 +34,7 @@ func newRouteServer(t *testing.T, rt func(s *server.Server) http.Handler) *httpt
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv.Handle("/things", rt(srv))
+	srv.Handle(pattern, rt(srv))
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
 	return ts
