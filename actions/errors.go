@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"time"
 )
 
@@ -62,6 +63,7 @@ type Error struct {
 	Err     error             // the cause, for logs
 
 	RetryAfter time.Duration // for KindTooManyRequests and KindUnavailable: the wait before trying again; 0 if not known
+	Refill     url.Values    // values the form shows in place of those sent, by field (see Merged)
 }
 
 // Error returns the message (or the kind), the number of field errors and
@@ -126,6 +128,32 @@ func Invalid(fields map[string]string) error {
 // and send again on purpose.
 func Stale(message string, now map[string]string) error {
 	return &Error{Kind: KindConflict, Message: message, Fields: now}
+}
+
+// Merged returns the conflict of an edit whose record changed since its
+// form was rendered, merged three ways, field by field, from what the
+// form showed (was: bind it, sealed, as the version), what the user sent,
+// and what is saved now, each keyed by form field name:
+//
+//   - a field the user left as it was shows what is saved now, so that
+//     saving again keeps the other change;
+//   - a field only the user changed keeps the user's value;
+//   - a field both changed keeps the user's value, with what is saved now
+//     under it, in the words of note.
+//
+// The answer is 409 either way: the user reviews the merge, and saves it
+// on purpose.
+func Merged(message string, was, sent, now map[string]string, note func(saved string) string) error {
+	e := &Error{Kind: KindConflict, Message: message, Fields: map[string]string{}, Refill: url.Values{}}
+	for k, saved := range now {
+		switch theirs, mine := saved != was[k], sent[k] != was[k]; {
+		case theirs && !mine:
+			e.Refill.Set(k, saved)
+		case theirs && mine && sent[k] != saved:
+			e.Fields[k] = note(saved)
+		}
+	}
+	return e
 }
 
 // TooManyRequests returns an error of kind [KindTooManyRequests]: the

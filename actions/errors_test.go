@@ -60,3 +60,27 @@ func TestNotBlank(t *testing.T) {
 		}
 	}
 }
+
+// Merged merges three ways: a field only they changed shows theirs, one
+// only the user changed keeps the user's, one both changed keeps the
+// user's with theirs in the note, and one nobody changed stays.
+func TestMerged(t *testing.T) {
+	was := map[string]string{"customer": "Globex", "notes": "", "amount": "10", "due": "2027-01-01"}
+	sent := map[string]string{"customer": "Globex", "notes": "Net 30", "amount": "12", "due": "2027-01-01"}
+	now := map[string]string{"customer": "Globex Corp", "notes": "", "amount": "11", "due": "2027-01-01"}
+	err := actions.Merged("Changed.", was, sent, now, func(saved string) string { return "now " + saved })
+	var e *actions.Error
+	if !errors.As(err, &e) || e.Kind != actions.KindConflict || e.Message != "Changed." {
+		t.Fatalf("got %v", err)
+	}
+	if e.Refill.Get("customer") != "Globex Corp" || len(e.Refill) != 1 {
+		t.Errorf("refill %v, want only the customer they changed", e.Refill)
+	}
+	if e.Fields["amount"] != "now 11" || len(e.Fields) != 1 {
+		t.Errorf("fields %v, want a note under the amount both changed", e.Fields)
+	}
+	res := actions.ErrorResult(err)
+	if res.Fields["amount"] != "now 11" || res.Kind != actions.KindConflict {
+		t.Errorf("result %+v", res)
+	}
+}

@@ -45,6 +45,11 @@ func (r *Registry) Invoke(w http.ResponseWriter, req *http.Request, id string) *
 		if p.values != nil {
 			res.Values = c.refill(p.values)
 		}
+		if e := asError(err); e != nil && res.Values != nil {
+			for k, v := range e.Refill {
+				res.Values[k] = v
+			}
+		}
 		res.fail(err)
 		return res
 	}

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
@@ -40,6 +41,7 @@ type NewInvoice struct {
 type EditInvoice struct {
 	ID      int64         `form:"id" json:"-" validate:"required"`      // bound
 	Version int64         `form:"version" json:"-" validate:"required"` // bound: what the form showed
+	Was     string        `form:"was" json:"-"`                         // bound: the values it showed, for a merge
 	Invoice InvoiceFields `form:"invoice" json:"invoice"`
 }
 
@@ -57,6 +59,7 @@ type ArchiveProject struct {
 // Profile is the signed-in user's profile.
 type Profile struct {
 	Version     int64  `form:"version" json:"-" validate:"required"` // bound: what the form showed
+	Was         string `form:"was" json:"-"`                         // bound: the values it showed, for a merge
 	Name        string `form:"name" json:"name" validate:"notblank,max=80"`
 	Email       string `form:"email" json:"email" validate:"required,email,max=254"`
 	NewPassword string `form:"new_password" json:"new_password" validate:"omitempty,min=8,max=200"`
@@ -84,10 +87,10 @@ func (a *App) newActions() appActions {
 		login:         actions.New("auth.login", a.doLogin, a.signInOptions()...),
 		logout:        actions.New("auth.logout", a.doLogout, actions.Public()),
 		createInvoice: actions.New("invoice.create", a.doCreateInvoice, actions.SignedIn(), actions.Once()),
-		editInvoice:   actions.New("invoice.edit", a.doEditInvoice, actions.SignedIn(), actions.Bound("id", "version")),
+		editInvoice:   actions.New("invoice.edit", a.doEditInvoice, actions.SignedIn(), actions.Bound("id", "version", "was")),
 		addComment:    actions.New("invoice.comment", a.doAddComment, actions.SignedIn(), actions.Bound("invoice_id"), actions.Once()),
 		archive:       actions.New("project.archive", a.doArchive, actions.SignedIn(), actions.Bound("project_id")),
-		saveProfile:   actions.New("profile.save", a.doSaveProfile, actions.SignedIn(), actions.Sensitive("new_password"), actions.Bound("version")),
+		saveProfile:   actions.New("profile.save", a.doSaveProfile, actions.SignedIn(), actions.Sensitive("new_password"), actions.Bound("version", "was")),
 		addEntry:      actions.New("changelog.add", a.doAddEntry, actions.RequireRole("admin"), actions.Once()),
 	}
 }
@@ -178,8 +181,8 @@ func (a *App) doEditInvoice(ctx context.Context, in EditInvoice) (int64, error) 
 		return 0, actions.ErrNotFound
 	case errors.As(err, &stale):
 		return 0, changedSince("This invoice was changed by someone else since you opened it. "+
-			"What is saved now is under each field that differs from yours; saving again saves the fields as they are here.",
-			invoiceValues(stale.now), sentInvoice(v))
+			"Their changes are in the fields you left alone; where you both changed a field, theirs is under it. Save again to keep this.",
+			in.Was, invoiceValues(stale.now), sentInvoice(v))
 	case err != nil:
 		return 0, err
 	}
@@ -228,8 +231,8 @@ func (a *App) doSaveProfile(ctx context.Context, in Profile) (struct{}, error) {
 	case errors.As(err, &stale):
 		now := stale.now
 		return struct{}{}, changedSince("Your profile was changed elsewhere since you opened this page. "+
-			"What is saved now is under each field that differs from yours; saving again saves the fields as they are here.",
-			url.Values{"name": {now.Name}, "email": {now.Email}}, url.Values{"name": {in.Name}, "email": {v.Email}})
+			"The other changes are in the fields you left alone; where both changed a field, the other is under it. Save again to keep this.",
+			in.Was, url.Values{"name": {now.Name}, "email": {now.Email}}, url.Values{"name": {in.Name}, "email": {v.Email}})
 	case err != nil:
 		return struct{}{}, err
 	}
@@ -254,17 +257,28 @@ func (a *App) doAddEntry(ctx context.Context, in NewEntry) (int64, error) {
 	return id, nil
 }
 
-// changedSince is the conflict of a save from a form that is out of date:
-// the message, and under each field whose saved value is not what the user
-// sent, the saved one.
-func changedSince(message string, now, sent url.Values) error {
-	fields := map[string]string{}
-	for k := range now {
-		if now.Get(k) != sent.Get(k) {
-			fields[k] = savedNow(now.Get(k))
-		}
+// changedSince is the conflict of a save from a form that is out of date,
+// merged three ways (actions.Merged) from was, the values the form showed
+// (bound, as JSON), what is saved now, and what the user sent.
+func changedSince(message, was string, now, sent url.Values) error {
+	var shown map[string]string
+	json.Unmarshal([]byte(was), &shown) // a form from before merges existed: every field counts as changed
+	return actions.Merged(message, shown, flat(sent), flat(now), savedNow)
+}
+
+// flat is v with one value a field.
+func flat(v url.Values) map[string]string {
+	out := make(map[string]string, len(v))
+	for k := range v {
+		out[k] = v.Get(k)
 	}
-	return actions.Stale(message, fields)
+	return out
+}
+
+// shownValues is what a form shows, as the JSON its "was" binds.
+func shownValues(v url.Values) string {
+	b, _ := json.Marshal(flat(v))
+	return string(b)
 }
 
 // savedNow says what a field holds now, in words for an empty one.

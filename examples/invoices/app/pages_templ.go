@@ -1145,7 +1145,7 @@ func invoicePage(v view, inv Invoice, comments []Comment, projects []Project) te
 				}
 				return nil
 			})
-			templ_7745c5c3_Err = views.Form(v.act.editInvoice, v.Res, views.FormOptions{Values: invoiceValues(inv), Bind: url.Values{"id": {itoa(inv.ID)}, "version": {itoa(inv.Version)}}}).Render(templ.WithChildren(ctx, templ_7745c5c3_Var57), templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = views.Form(v.act.editInvoice, v.Res, views.FormOptions{Values: invoiceValues(inv), Bind: url.Values{"id": {itoa(inv.ID)}, "version": {itoa(inv.Version)}, "was": {shownValues(invoiceValues(inv))}}}).Render(templ.WithChildren(ctx, templ_7745c5c3_Var57), templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -1357,7 +1357,7 @@ func profilePage(v view, u *User) templ.Component {
 				}
 				return nil
 			})
-			templ_7745c5c3_Err = views.Form(v.act.saveProfile, v.Res, views.FormOptions{Values: url.Values{"name": {u.Name}, "email": {u.Email}}, Bind: url.Values{"version": {itoa(u.Version)}}}).Render(templ.WithChildren(ctx, templ_7745c5c3_Var65), templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = views.Form(v.act.saveProfile, v.Res, views.FormOptions{Values: url.Values{"name": {u.Name}, "email": {u.Email}}, Bind: url.Values{"version": {itoa(u.Version)}, "was": {shownValues(url.Values{"name": {u.Name}, "email": {u.Email}})}}}).Render(templ.WithChildren(ctx, templ_7745c5c3_Var65), templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

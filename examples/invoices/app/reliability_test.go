@@ -31,29 +31,44 @@ func (d *demo) postPage(t testing.TB, path, cookie string, form url.Values) (int
 	return resp.StatusCode, resp.Header.Get("Location"), string(body)
 }
 
+// editBound is the sealed bound arguments of the edit form on the page
+// cookie sees at path: what the form showed.
+func (d *demo) editBound(t *testing.T, path, cookie string) string {
+	t.Helper()
+	_, page := d.get(t, path, cookie)
+	i := strings.Index(page, `name="invoice.customer"`)
+	form := page[strings.LastIndex(page[:i], "<form"):]
+	return regexp.MustCompile(`name="_bound" value="([^"]*)"`).FindStringSubmatch(form)[1]
+}
+
 // The lost update: the admin and the member open invoice 2; the admin
 // renames the customer and saves; the member then saves the form they
-// opened, with a new note. The member gets 409: their values kept, words
-// that say what happened, and what is saved now under the customer. The
-// rename stays. Saving again on purpose then works.
+// opened, with a new note. The member gets 409 and a merge: the rename in
+// the customer field they left alone, their note kept. Saving the merge
+// keeps both. Where both changed a field, the member's value stays, with
+// what is saved now under it.
 func TestLostUpdateIsAConflict(t *testing.T) {
 	d := newDemo(t, false)
 	admin, _ := d.login(t, app.AdminEmail, app.AdminPassword)
 	member, _ := d.login(t, app.MemberEmail, app.MemberPassword)
-	edit := func(cookie string, version int, customer, notes string) url.Values {
-		form := d.form(t, "invoice.edit", url.Values{"id": {"2"}, "version": {fmt.Sprint(version)}})
+	adminBound, memberBound := d.editBound(t, "/invoices/2", admin), d.editBound(t, "/invoices/2", member)
+	var due string
+	d.db.Read.QueryRow(`SELECT due_date FROM invoices WHERE id = 2`).Scan(&due)
+	edit := func(bound, customer, notes string) url.Values {
+		form := d.form(t, "invoice.edit", nil)
+		form.Set("_bound", bound)
 		for k, v := range map[string]string{"invoice.project_id": "1", "invoice.customer": customer,
-			"invoice.email": "ap@globex.example", "invoice.amount": "1,250.50", "invoice.due": "2027-01-15", "invoice.notes": notes} {
+			"invoice.email": "ap@globex.example", "invoice.amount": "1,250.50", "invoice.due": due, "invoice.notes": notes} {
 			form.Set(k, v)
 		}
 		return form
 	}
-	if status, _, _ := d.postPage(t, "/invoices/2", admin, edit(admin, 1, "Globex Corporation", "")); status != 303 {
+	if status, _, _ := d.postPage(t, "/invoices/2", admin, edit(adminBound, "Globex Corporation", "")); status != 303 {
 		t.Fatalf("the admin's save: %d", status)
 	}
-	status, _, page := d.postPage(t, "/invoices/2", member, edit(member, 1, "Globex", "Net 30"))
+	status, _, page := d.postPage(t, "/invoices/2", member, edit(memberBound, "Globex", "Net 30"))
 	if status != 409 || !strings.Contains(page, "This invoice was changed by someone else since you opened it.") ||
-		!strings.Contains(page, "Saved now: “Globex Corporation”.") || !strings.Contains(page, ">Net 30</textarea>") {
+		!strings.Contains(page, `value="Globex Corporation"`) || strings.Contains(page, "Saved now") || !strings.Contains(page, ">Net 30</textarea>") {
 		t.Fatalf("the member's stale save: %d\n%s", status, page)
 	}
 	var customer, notes string
@@ -61,18 +76,20 @@ func TestLostUpdateIsAConflict(t *testing.T) {
 	if customer != "Globex Corporation" || notes != "" {
 		t.Fatalf("after the conflict: %q, %q", customer, notes)
 	}
-	// The page binds the version saved now: sending it again keeps the
-	// member's values, on purpose.
-	again := edit(member, 1, "Globex", "Net 30")
-	i := strings.Index(page, `name="invoice.customer"`)
-	form := page[strings.LastIndex(page[:i], "<form"):]
-	again.Set("_bound", regexp.MustCompile(`name="_bound" value="([^"]*)"`).FindStringSubmatch(form)[1])
-	if status, _, page := d.postPage(t, "/invoices/2", member, again); status != 303 {
-		t.Fatalf("saving again on purpose: %d\n%s", status, page)
+	// The 409 page binds the version saved now: saving the merge keeps both.
+	merged := d.editBound(t, "/invoices/2", member)
+	if status, _, page := d.postPage(t, "/invoices/2", member, edit(merged, "Globex Corporation", "Net 30")); status != 303 {
+		t.Fatalf("saving the merge: %d\n%s", status, page)
 	}
 	d.db.Read.QueryRow(`SELECT customer, notes FROM invoices WHERE id = 2`).Scan(&customer, &notes)
-	if customer != "Globex" || notes != "Net 30" {
-		t.Fatalf("after saving again: %q, %q", customer, notes)
+	if customer != "Globex Corporation" || notes != "Net 30" {
+		t.Fatalf("after saving the merge: %q, %q", customer, notes)
+	}
+	// Both change the customer: the admin's stale form keeps its value,
+	// with the member's under it.
+	status, _, page = d.postPage(t, "/invoices/2", admin, edit(adminBound, "Globex Inc", ""))
+	if status != 409 || !strings.Contains(page, `value="Globex Inc"`) || !strings.Contains(page, "Saved now: “Globex Corporation”.") {
+		t.Fatalf("both changed the customer: %d\n%s", status, page)
 	}
 }
 
