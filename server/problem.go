@@ -2,7 +2,6 @@ package server
 
 import (
 	"encoding/json"
-	"errors"
 	"net/http"
 	"slices"
 	"strconv"
@@ -64,24 +63,18 @@ func (s *Server) routeFailed(w *committed, r *http.Request, err error) {
 // problem writes err as a problem: its kind picks the status from the
 // one table (see [StatusOf]), with Retry-After when it says when.
 func (s *Server) problem(w http.ResponseWriter, r *http.Request, err error) {
-	var me *methodError
-	var res *actions.Result
-	if errors.As(err, &me) {
-		res = &actions.Result{Status: actions.StatusFailed, Error: "This address does not answer " + me.method + "."}
-	} else {
-		res = s.reveal(actions.ErrorResult(actions.ClientGone(r.Context(), err)))
-		s.note(w, res)
+	res := s.reveal(actions.ErrorResult(actions.ClientGone(r.Context(), err)))
+	s.note(w, res)
+	if n := res.RetryAfterSeconds(); n > 0 {
+		w.Header().Set("Retry-After", strconv.FormatInt(n, 10))
 	}
-	status := StatusOf(res)
-	if me != nil {
-		status = http.StatusMethodNotAllowed
-	}
-	p := problemOf(res, status)
-	if me != nil {
-		p.Kind = ""
-	}
-	body, jerr := json.Marshal(p)
-	if jerr != nil {
+	writeProblem(w, problemOf(res, StatusOf(res)))
+}
+
+// writeProblem writes p, encoded whole first, with its status.
+func writeProblem(w http.ResponseWriter, p Problem) {
+	body, err := json.Marshal(p)
+	if err != nil {
 		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
 		return
 	}
@@ -89,17 +82,16 @@ func (s *Server) problem(w http.ResponseWriter, r *http.Request, err error) {
 	h["Content-Type"] = headerProblem
 	h["Cache-Control"] = headerNoStore
 	h["Content-Length"] = []string{strconv.Itoa(len(body))}
-	if n := res.RetryAfterSeconds(); n > 0 {
-		h.Set("Retry-After", strconv.FormatInt(n, 10))
-	}
-	w.WriteHeader(status)
+	w.WriteHeader(p.Status)
 	w.Write(body)
 }
 
-// methodError is a request whose method the route has no handler for.
-type methodError struct{ method string }
-
-func (e *methodError) Error() string { return "no handler for " + e.method }
+// methodNotAllowedProblem is the 405 of a route with no handler for
+// method.
+func methodNotAllowedProblem(method string) Problem {
+	return Problem{Type: "about:blank", Title: http.StatusText(http.StatusMethodNotAllowed),
+		Status: http.StatusMethodNotAllowed, Detail: "This address does not answer " + method + "."}
+}
 
 // committed records whether a handler wrote to the response.
 type committed struct {

@@ -75,9 +75,6 @@ func (s *Server) respondBrowser(w http.ResponseWriter, r *http.Request, res *act
 		http.Redirect(w, r, s.loginURL(backURL(r, page != nil)), http.StatusSeeOther)
 	default:
 		keepForBack(w, r)
-		if res.Kind == actions.KindConflict {
-			r = s.withCurrentPrincipal(r, res)
-		}
 		s.renderResult(w, r, res, page)
 	}
 }
@@ -102,9 +99,6 @@ func keepForBack(w http.ResponseWriter, r *http.Request) {
 func (s *Server) respondHTMX(w http.ResponseWriter, r *http.Request, res *actions.Result, page PageFunc) {
 	header, target := s.htmxRedirect(r, res)
 	if header == "" {
-		if res.OK() || res.Kind == actions.KindConflict {
-			r = s.withCurrentPrincipal(r, res)
-		}
 		s.renderResult(w, r, res, page)
 		return
 	}
@@ -139,11 +133,15 @@ func (s *Server) htmxRedirect(r *http.Request, res *actions.Result) (header, tar
 
 // renderResult renders the page with the result, or the error page when
 // there is no page or the client is gone (a page render would fail on its
-// canceled context).
+// canceled context). After a success or a conflict the page sees the
+// principal as it is now (see withCurrentPrincipal).
 func (s *Server) renderResult(w http.ResponseWriter, r *http.Request, res *actions.Result, page PageFunc) {
 	if page == nil || res.Kind == actions.KindClientGone {
 		s.writeError(w, r, res)
 		return
+	}
+	if res.OK() || res.Kind == actions.KindConflict {
+		r = s.withCurrentPrincipal(r, res)
 	}
 	s.renderPage(w, r, page, res, StatusOf(res))
 }

@@ -90,7 +90,7 @@ func (rt *Route) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusNoContent)
 	case h == nil:
 		w.Header().Set("Allow", rt.allow)
-		rt.s.problem(w, r, &methodError{method: r.Method})
+		writeProblem(w, methodNotAllowedProblem(r.Method))
 	default:
 		cw := &committed{ResponseWriter: w}
 		if err := h(cw, r); err != nil {

@@ -169,6 +169,7 @@ func (b *browser) holdNextPost() (release func()) {
 			default:
 			}
 		}
+		// Anything else goes on; actions must not run in the listener.
 		go chromedp.Run(b.ctx, fetch.ContinueRequest(e.RequestID))
 	})
 	b.run(fetch.Enable())

@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/emulation"
-	"github.com/chromedp/cdproto/fetch"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
@@ -279,37 +278,12 @@ func (b *browser) axe(state string) {
 // request go and waits for want.
 func (b *browser) axePending(form, want string) {
 	b.t.Helper()
-	ctx, cancel := context.WithCancel(b.ctx)
-	defer cancel()
-	held := make(chan fetch.RequestID, 1)
-	chromedp.ListenTarget(ctx, func(ev any) {
-		e, ok := ev.(*fetch.EventRequestPaused)
-		if !ok {
-			return
-		}
-		if e.Request.Method == http.MethodPost {
-			select {
-			case held <- e.RequestID:
-				return
-			default:
-			}
-		}
-		// Anything else goes on; actions must not run in the listener.
-		go chromedp.Run(b.ctx, fetch.ContinueRequest(e.RequestID))
-	})
-	b.run(fetch.Enable())
-	defer b.run(fetch.Disable())
+	release := b.holdNextPost()
 	b.eval(`document.querySelector(`+jsString(form)+`).noValidate = true`, new(bool))
 	b.run(chromedp.Click(form+` button[type="submit"]`, chromedp.ByQuery))
-	var id fetch.RequestID
-	select {
-	case id = <-held:
-	case <-time.After(10 * time.Second):
-		b.fail("the form sent no POST to hold")
-	}
 	b.waitJS(`document.querySelector(`+jsString(form)+`).classList.contains("htmx-request")`, "the pending state")
 	b.axe("a form in its pending state")
-	b.run(fetch.ContinueRequest(id))
+	release()
 	b.waitJS(`document.body && document.body.innerText.includes(`+jsString(want)+`)`, fmt.Sprintf("%q", want))
 	b.ready()
 }
