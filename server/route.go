@@ -25,6 +25,15 @@ type Route struct {
 	s       *Server
 	methods map[string]HandlerFunc
 	allow   string // sorted, HEAD and OPTIONS included
+	// exempt routes take unsafe requests from any origin: a webhook's
+	// sender is a server, and its signature is its proof.
+	exempt bool
+}
+
+// exemptCrossOrigin lets unsafe requests from any origin reach rt.
+func (rt *Route) exemptCrossOrigin() *Route {
+	rt.exempt = true
+	return rt
 }
 
 // Route returns an empty route of the server's; add its methods with
