@@ -109,9 +109,13 @@ func (b *limitedBody) tighten(limit int64) error {
 	return nil
 }
 
-func (b *limitedBody) tooLarge() error {
-	return &Error{Kind: KindTooLarge, Message: "The submission is larger than " + humanBytes(b.limit) + ".",
-		Err: fmt.Errorf("body over %d bytes", b.limit)}
+func (b *limitedBody) tooLarge() error { return TooLarge(b.limit) }
+
+// TooLarge returns the error of a request body over limit bytes: of kind
+// [KindTooLarge] (413), saying the limit in words.
+func TooLarge(limit int64) *Error {
+	return &Error{Kind: KindTooLarge, Message: "The submission is larger than " + humanBytes(limit) + ".",
+		Err: fmt.Errorf("body over %d bytes", limit)}
 }
 
 // readError classifies an error met while reading or decoding the body:

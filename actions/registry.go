@@ -66,6 +66,7 @@ type Registry struct {
 	messages    map[string]string
 
 	opened  memo[openedKey, url.Values] // verified bound arguments, by action ID and seal
+	shapes  sync.Map                    // the cores of Decode, by struct type
 	once    OnceStore
 	onceTTL time.Duration
 

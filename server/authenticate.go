@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/formwork-dev/formwork/actions"
@@ -73,4 +74,17 @@ func withCookiesSet(r *http.Request, set []*http.Cookie) *http.Request {
 		}
 	}
 	return next
+}
+
+// BearerToken returns the token of r's "Authorization: Bearer <token>"
+// header (RFC 6750; the scheme in any case), or "" when it has none: for a
+// Config.Authenticate that takes a mobile client's token as well as a
+// browser's session, so that both give the same principal to the same
+// policies.
+func BearerToken(r *http.Request) string {
+	scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return ""
+	}
+	return strings.TrimSpace(token)
 }

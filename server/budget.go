@@ -92,24 +92,25 @@ const maxWaiting = 128
 // chargeBody charges the budget for a call with a body: callCharge at once,
 // then its body as it is read, twice the bytes. It returns the release of
 // all of it, for when the call is done; or, when the first charge did not
-// come within Config.BodyWait, or too many calls wait already, a 503
-// result: the body is left unread and the action never runs.
-func (s *Server) chargeBody(r *http.Request, id string) (release func(), res *actions.Result) {
+// come within Config.BodyWait, or too many calls wait already, an error
+// of kind KindUnavailable (503): the body is left unread and the action or
+// handler never runs.
+func (s *Server) chargeBody(r *http.Request) (release func(), err error) {
 	if s.budget == nil || r.Body == nil || r.Body == http.NoBody {
-		return func() {}, nil
+		return noRelease, nil
 	}
 	first := min(int64(callCharge), s.cfg.BodyBudget)
 	if !s.budget.TryAcquire(first) {
 		if s.waiting.Add(1) > maxWaiting {
 			s.waiting.Add(-1)
-			return nil, busy(id)
+			return nil, errBusy
 		}
 		ctx, cancel := context.WithTimeout(r.Context(), s.cfg.BodyWait)
 		err := s.budget.Acquire(ctx, first)
 		cancel()
 		s.waiting.Add(-1)
 		if err != nil {
-			return nil, busy(id)
+			return nil, errBusy
 		}
 	}
 	b := &budgetBody{ReadCloser: r.Body, s: s, ctx: r.Context(), held: first}
@@ -117,9 +118,5 @@ func (s *Server) chargeBody(r *http.Request, id string) (release func(), res *ac
 	return func() { s.budget.Release(b.held); b.held = 0 }, nil
 }
 
-// busy is the 503 result of a call that got no charge of the body budget.
-func busy(id string) *actions.Result {
-	res := actions.ErrorResult(errBusy)
-	res.ID = id
-	return res
-}
+// noRelease releases nothing: the charge of a request with no body.
+func noRelease() {}

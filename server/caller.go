@@ -29,30 +29,20 @@ func CallerOf(r *http.Request) Caller {
 }
 
 // prefersJSON reports whether an Accept header ranks application/json above
-// text/html.
+// text/html, as [Negotiate] ranks them.
 func prefersJSON(accept string) bool {
 	if !strings.Contains(accept, "json") {
 		return false
 	}
-	jsonQ, htmlQ := -1.0, -1.0
-	for part := range strings.SplitSeq(accept, ",") {
-		mt, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-		q := quality(params)
-		switch strings.ToLower(strings.TrimSpace(mt)) {
-		case "application/json":
-			jsonQ = max(jsonQ, q)
-		case "text/html", "*/*":
-			htmlQ = max(htmlQ, q)
-		}
-	}
-	return jsonQ > 0 && jsonQ > htmlQ
+	ranges := parseAccept([]string{accept})
+	return rank(ranges, "application/json") > rank(ranges, "text/html")
 }
 
 // quality reads the q parameter of a media range; it is 1 when absent.
 func quality(params string) float64 {
 	for p := range strings.SplitSeq(params, ";") {
 		if k, v, ok := strings.Cut(strings.TrimSpace(p), "="); ok && k == "q" {
-			if f, err := strconv.ParseFloat(v, 64); err == nil {
+			if f, err := strconv.ParseFloat(v, 64); err == nil && f >= 0 && f <= 1 {
 				return f
 			}
 		}

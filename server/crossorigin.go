@@ -27,10 +27,13 @@ func (s *Server) CheckCrossOrigin(r *http.Request) error {
 }
 
 // CrossOrigin is middleware that refuses what [Server.CheckCrossOrigin]
-// refuses with 403, before the handler (and authentication) runs.
+// refuses with 403, before the handler (and authentication) runs. It
+// defers to a [Route] mounted with [Server.Handle], which decides itself,
+// with its CORS origins and webhook exemption; mounted in another router,
+// such a route belongs outside this middleware.
 func (s *Server) CrossOrigin(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := s.CheckCrossOrigin(r); err != nil {
+		if err := s.CheckCrossOrigin(r); err != nil && !s.routeDecides(r) {
 			s.denyCrossOrigin(w, r, err)
 			return
 		}
@@ -38,8 +41,20 @@ func (s *Server) CrossOrigin(next http.Handler) http.Handler {
 	})
 }
 
+// routeDecides reports whether r goes to a Route mounted with Handle.
+func (s *Server) routeDecides(r *http.Request) bool {
+	_, pattern := s.mux.Handler(r)
+	_, ok := s.routes.Load(pattern)
+	return ok
+}
+
+// crossOriginError is the 403 of a refused cross-origin request.
+func crossOriginError(err error) error {
+	return &actions.Error{Kind: actions.KindForbidden, Message: "Cross-origin request refused.", Err: err}
+}
+
 func (s *Server) denyCrossOrigin(w http.ResponseWriter, r *http.Request, err error) {
-	res := actions.ErrorResult(&actions.Error{Kind: actions.KindForbidden, Message: "Cross-origin request refused.", Err: err})
+	res := actions.ErrorResult(crossOriginError(err))
 	s.note(w, res)
 	if info := infoOf(w); info != nil {
 		info.outcome = "cross_origin"

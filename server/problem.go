@@ -68,7 +68,11 @@ func (s *Server) problem(w http.ResponseWriter, r *http.Request, err error) {
 	if n := res.RetryAfterSeconds(); n > 0 {
 		w.Header().Set("Retry-After", strconv.FormatInt(n, 10))
 	}
-	writeProblem(w, problemOf(res, StatusOf(res)))
+	status := StatusOf(res)
+	if status == http.StatusUnauthorized && w.Header().Get("WWW-Authenticate") == "" {
+		w.Header().Set("WWW-Authenticate", "Bearer") // RFC 9110 requires a challenge
+	}
+	writeProblem(w, problemOf(res, status))
 }
 
 // writeProblem writes p, encoded whole first, with its status.
@@ -93,19 +97,26 @@ func methodNotAllowedProblem(method string) Problem {
 		Status: http.StatusMethodNotAllowed, Detail: "This address does not answer " + method + "."}
 }
 
-// committed records whether a handler wrote to the response.
+// committed records whether a handler wrote to the response, and guards
+// its Cache-Control as it is sent (see guardCache).
 type committed struct {
 	http.ResponseWriter
-	wrote bool
+	wrote    bool
+	signedIn bool // the request carries a principal or an Authorization header
 }
 
 func (c *committed) WriteHeader(status int) {
-	c.wrote = true
+	if !c.wrote {
+		c.wrote = true
+		guardCache(c.Header(), c.signedIn)
+	}
 	c.ResponseWriter.WriteHeader(status)
 }
 
 func (c *committed) Write(b []byte) (int, error) {
-	c.wrote = true
+	if !c.wrote {
+		c.WriteHeader(http.StatusOK)
+	}
 	return c.ResponseWriter.Write(b)
 }
 

@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/formwork-dev/formwork/actions"
 )
 
 // isLocalPath reports whether p is a path on this origin: it starts with
@@ -64,4 +66,43 @@ func htmxCurrentPath(r *http.Request) string {
 		return ""
 	}
 	return u.RequestURI()
+}
+
+// Redirect answers r, in a route handler, with a redirect to target: a
+// same-origin path, or an absolute URL whose origin is in
+// Config.RedirectOrigins. A form's POST gets 303 See Other, which the
+// browser follows with a GET; anything else gets 307 Temporary Redirect,
+// which keeps the method and body. A target that is neither is an error of
+// kind [actions.KindMalformed] and nothing is written: a "next" parameter
+// never sends a caller to another site.
+func (s *Server) Redirect(w http.ResponseWriter, r *http.Request, target string) error {
+	status := http.StatusTemporaryRedirect
+	if r.Method == http.MethodPost && isFormBody(r) {
+		status = http.StatusSeeOther
+	}
+	return s.redirect(w, target, status)
+}
+
+// RedirectPermanent answers r with 308 Permanent Redirect to target, on
+// the terms of [Server.Redirect]: the resource has moved for good, and
+// the method and body are kept.
+func (s *Server) RedirectPermanent(w http.ResponseWriter, r *http.Request, target string) error {
+	return s.redirect(w, target, http.StatusPermanentRedirect)
+}
+
+func (s *Server) redirect(w http.ResponseWriter, target string, status int) error {
+	to, err := s.checkRedirect(target)
+	if err != nil {
+		return &actions.Error{Kind: actions.KindMalformed, Message: "The redirect target is not allowed.",
+			Err: fmt.Errorf("redirect to %.80q: %w", target, err)}
+	}
+	w.Header().Set("Location", to)
+	w.WriteHeader(status)
+	return nil
+}
+
+// isFormBody reports whether r's body is a form, as a browser sends one.
+func isFormBody(r *http.Request) bool {
+	ct := r.Header.Get("Content-Type")
+	return strings.HasPrefix(ct, "application/x-www-form-urlencoded") || strings.HasPrefix(ct, "multipart/form-data")
 }

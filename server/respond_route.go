@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/formwork-dev/formwork/actions"
 )
@@ -44,22 +45,62 @@ func JSON(w http.ResponseWriter, status int, v any) error {
 
 // Cached writes body, a representation of the resource, with a strong ETag
 // (a hash of body) and the content type ctype; a request whose
-// If-None-Match names that ETag (or is "*") gets 304 with no body. Set
-// Cache-Control and Last-Modified on w before, as the resource allows.
+// If-None-Match names that ETag (or is "*") gets 304 with no body. When w
+// carries Last-Modified already (see [LastModified]), a request with
+// If-Modified-Since and no If-None-Match is answered from it. Set
+// Cache-Control before, as the resource allows (see [CachePublic]).
 func Cached(w http.ResponseWriter, r *http.Request, ctype string, body []byte) error {
 	sum := sha256.Sum256(body)
 	etag := `"` + base64.RawURLEncoding.EncodeToString(sum[:16]) + `"`
-	h := w.Header()
-	h.Set("ETag", etag)
-	if matchesETag(r.Header.Values("If-None-Match"), etag) {
-		w.WriteHeader(http.StatusNotModified)
+	var modified time.Time
+	if lm := w.Header().Get("Last-Modified"); lm != "" {
+		modified, _ = http.ParseTime(lm)
+	}
+	if NotModified(w, r, etag, modified) {
 		return nil
 	}
+	h := w.Header()
 	h.Set("Content-Type", ctype)
 	h.Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(http.StatusOK)
 	_, err := w.Write(body)
 	return err
+}
+
+// NotModified sets the validators of the resource's current version on w,
+// its strong etag (quoted, such as `"v42"`; "" for none) and the time it
+// last changed (zero for unknown), and reports whether the request's copy
+// is that version: then it has answered 304, and the handler is done. It
+// lets a handler that knows the version before building the body (a row's
+// version column) skip building it. If-None-Match decides when present;
+// If-Modified-Since only without it, and only for GET and HEAD (RFC 9110
+// 13.2.2).
+func NotModified(w http.ResponseWriter, r *http.Request, etag string, modified time.Time) bool {
+	h := w.Header()
+	if etag != "" {
+		h.Set("ETag", etag)
+	}
+	if !modified.IsZero() {
+		LastModified(w, modified)
+		modified = modified.Truncate(time.Second)
+	}
+	fresh := false
+	if inm := r.Header.Values("If-None-Match"); len(inm) > 0 {
+		fresh = etag != "" && matchesETag(inm, etag)
+	} else if ims := r.Header.Get("If-Modified-Since"); ims != "" && !modified.IsZero() &&
+		(r.Method == http.MethodGet || r.Method == http.MethodHead) {
+		t, err := http.ParseTime(ims)
+		fresh = err == nil && !modified.After(t)
+	}
+	if fresh {
+		w.WriteHeader(http.StatusNotModified)
+	}
+	return fresh
+}
+
+// LastModified sets the Last-Modified header of w to t, in HTTP's format.
+func LastModified(w http.ResponseWriter, t time.Time) {
+	w.Header().Set("Last-Modified", t.UTC().Format(http.TimeFormat))
 }
 
 // CachedJSON is [Cached] for v encoded as JSON.

@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+
+	"github.com/formwork-dev/formwork/actions"
 )
 
 // A HandlerFunc serves one method of a [Route]. An error it returns, when
@@ -17,14 +19,26 @@ type HandlerFunc func(w http.ResponseWriter, r *http.Request) error
 // holds one handler per method, and answers the rest itself:
 //
 //   - HEAD is GET's answer without its body (same status and headers);
-//   - OPTIONS is 204 with Allow;
+//   - OPTIONS is 204 with Allow, and the CORS preflight when the route has
+//     [Route.CORS];
 //   - any other method is 405 with a sorted Allow.
 //
-// A Route is an [http.Handler]: it mounts in any router.
+// A request's body is capped at the route's limit ([Route.MaxBytes]) and
+// charged to the server's body budget (Config.BodyBudget) before the
+// handler runs. An unsafe request from another origin is refused with 403
+// unless the route's CORS allows that origin, or the route is a webhook's
+// ([Server.Webhook]); the route checks this itself, so it is safe in any
+// router, and [Server.CrossOrigin] defers to the routes mounted with
+// [Server.Handle].
+//
+// A Route is an [http.Handler]: it mounts in any router. Set it up before
+// it serves.
 type Route struct {
 	s       *Server
 	methods map[string]HandlerFunc
 	allow   string // sorted, HEAD and OPTIONS included
+	limit   int64  // the body cap; 0 means the registry's
+	cors    *cors  // nil: no cross-origin script may call it
 	// exempt routes take unsafe requests from any origin: a webhook's
 	// sender is a server, and its signature is its proof.
 	exempt bool
@@ -33,6 +47,32 @@ type Route struct {
 // exemptCrossOrigin lets unsafe requests from any origin reach rt.
 func (rt *Route) exemptCrossOrigin() *Route {
 	rt.exempt = true
+	return rt
+}
+
+// MaxBytes caps the bodies of the route's requests at n bytes, counted as
+// they stream, in place of the registry's default (1 MB unless configured;
+// see [actions.Config]). A body over it is answered 413 when its
+// Content-Length says so, before the handler runs, and is otherwise an
+// error of kind [actions.KindTooLarge] from the read that passes it. It
+// panics for n <= 0.
+func (rt *Route) MaxBytes(n int64) *Route {
+	if n <= 0 {
+		panic("server: Route.MaxBytes of a non-positive size")
+	}
+	rt.limit = n
+	return rt
+}
+
+// CORS lets scripts on the origins of c call the route from a browser. It
+// panics when c is not a valid configuration: no origin, a malformed one,
+// or "*" with other origins or with credentials.
+func (rt *Route) CORS(c CORS) *Route {
+	compiled, err := c.compile()
+	if err != nil {
+		panic("server: Route.CORS: " + err.Error())
+	}
+	rt.cors = compiled
 	return rt
 }
 
@@ -88,22 +128,75 @@ func allowOf(methods map[string]HandlerFunc) string {
 // ServeHTTP serves r with the handler of its method.
 func (rt *Route) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	noteRoute(w, r)
+	if r.Method == http.MethodOptions {
+		rt.options(w, r)
+		return
+	}
+	if rt.cors != nil {
+		rt.cors.answer(w.Header(), r.Header.Get("Origin"))
+	}
 	method := r.Method
 	if method == http.MethodHead {
 		method = http.MethodGet // net/http sends no body for HEAD
 	}
 	h := rt.methods[method]
-	switch {
-	case r.Method == http.MethodOptions:
-		w.Header().Set("Allow", rt.allow)
-		w.WriteHeader(http.StatusNoContent)
-	case h == nil:
+	if h == nil {
 		w.Header().Set("Allow", rt.allow)
 		writeProblem(w, methodNotAllowedProblem(r.Method))
-	default:
-		cw := &committed{ResponseWriter: w}
-		if err := h(cw, r); err != nil {
-			rt.s.routeFailed(cw, r, err)
-		}
+		return
 	}
+	if err := rt.checkCrossOrigin(r); err != nil {
+		rt.s.problem(w, r, crossOriginError(err))
+		return
+	}
+	release, err := rt.capBody(w, r)
+	if err != nil {
+		rt.s.problem(w, r, err)
+		return
+	}
+	defer release()
+	cw := &committed{ResponseWriter: w,
+		signedIn: actions.PrincipalFrom(r.Context()) != nil || r.Header.Get("Authorization") != ""}
+	if err := h(cw, r); err != nil {
+		rt.s.routeFailed(cw, r, err)
+	}
+}
+
+// options answers OPTIONS: 204 with Allow, and the CORS preflight.
+func (rt *Route) options(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h.Set("Allow", rt.allow)
+	if rt.cors != nil && r.Header.Get("Access-Control-Request-Method") != "" {
+		rt.cors.preflight(h, r, rt.allow)
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// checkCrossOrigin refuses an unsafe request from another origin, unless
+// the route is exempt or its CORS allows that origin.
+func (rt *Route) checkCrossOrigin(r *http.Request) error {
+	if rt.exempt || rt.cors != nil && rt.cors.allows(r.Header.Get("Origin")) {
+		return nil
+	}
+	return rt.s.CheckCrossOrigin(r)
+}
+
+// capBody charges the body budget for r's body and caps it at the route's
+// limit. A Content-Length over the limit is refused before a byte is read.
+func (rt *Route) capBody(w http.ResponseWriter, r *http.Request) (release func(), err error) {
+	if r.Body == nil || r.Body == http.NoBody {
+		return noRelease, nil
+	}
+	limit := rt.limit
+	if limit == 0 {
+		limit = rt.s.cfg.Actions.MaxBodyBytes()
+	}
+	if r.ContentLength > limit {
+		return nil, actions.TooLarge(limit)
+	}
+	if release, err = rt.s.chargeBody(r); err != nil {
+		return nil, err
+	}
+	r.Body = &routeBody{ReadCloser: http.MaxBytesReader(w, r.Body, limit), limit: limit}
+	return release, nil
 }

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -95,6 +96,7 @@ type Server struct {
 	// pageHeaders are Config.PageHeaders or the defaults, each value's
 	// slice shared by every response.
 	pageHeaders http.Header
+	routes      sync.Map // the patterns of Routes mounted with Handle
 }
 
 // ActionsPath is the prefix of the action endpoint, POST /_actions/{id}.
@@ -153,6 +155,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.S
 // Handle registers h for pattern (a [http.ServeMux] pattern), behind the
 // server's middleware.
 func (s *Server) Handle(pattern string, h http.Handler) {
+	if _, ok := h.(*Route); ok {
+		s.routes.Store(pattern, true) // see CrossOrigin
+	}
 	s.mux.Handle(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		noteRoute(w, r)
 		h.ServeHTTP(w, r)
@@ -229,8 +234,11 @@ func methodNotAllowed(w http.ResponseWriter, allow string) {
 // invoke runs the action within the body budget, and notes it for the
 // request's log line.
 func (s *Server) invoke(w http.ResponseWriter, r *http.Request, id string) *actions.Result {
-	release, res := s.chargeBody(r, id)
-	if res == nil {
+	var res *actions.Result
+	if release, err := s.chargeBody(r); err != nil {
+		res = actions.ErrorResult(err)
+		res.ID = id
+	} else {
 		defer release()
 		res = s.reveal(s.cfg.Actions.Invoke(w, r, id))
 	}
