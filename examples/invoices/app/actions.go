@@ -80,6 +80,8 @@ type appActions struct {
 	archive       *actions.Action[ArchiveProject, int64]
 	saveProfile   *actions.Action[Profile, struct{}]
 	addEntry      *actions.Action[NewEntry, int64]
+	deleteInvoice *actions.Action[DeleteInvoice, struct{}] // the API's
+	replaceToken  *actions.Action[ReplaceToken, struct{}]
 }
 
 func (a *App) newActions() appActions {
@@ -92,6 +94,8 @@ func (a *App) newActions() appActions {
 		archive:       actions.New("project.archive", a.doArchive, actions.SignedIn(), actions.Bound("project_id")),
 		saveProfile:   actions.New("profile.save", a.doSaveProfile, actions.SignedIn(), actions.Sensitive("new_password"), actions.Bound("version", "was")),
 		addEntry:      actions.New("changelog.add", a.doAddEntry, actions.RequireRole("admin"), actions.Once()),
+		deleteInvoice: actions.New("invoice.delete", a.doDeleteInvoice, actions.RequireRole("admin")),
+		replaceToken:  actions.New("api.replace_token", a.doReplaceToken, actions.SignedIn()),
 	}
 }
 

@@ -140,7 +140,7 @@ func New(cfg Config) (*App, error) {
 		hashing: make(chan struct{}, max(1, runtime.NumCPU()/2))}
 	a.act = a.newActions()
 	if err := reg.Register(a.act.login, a.act.logout, a.act.createInvoice, a.act.editInvoice,
-		a.act.addComment, a.act.archive, a.act.saveProfile, a.act.addEntry); err != nil {
+		a.act.addComment, a.act.archive, a.act.saveProfile, a.act.addEntry, a.act.deleteInvoice, a.act.replaceToken); err != nil {
 		return nil, err
 	}
 	a.srv, err = server.New(server.Config{
@@ -180,7 +180,7 @@ func (a *App) routes() {
 	a.handle("GET /assets/", a.own)
 	// Pages link the icon; this is for what asks the conventional path.
 	a.handle("GET /favicon.ico", http.RedirectHandler(a.own.URL("favicon.svg"), http.StatusMovedPermanently))
-	a.handle("GET /healthz", http.HandlerFunc(a.healthz))
+	a.apiRoutes()
 	a.known.Handle("POST "+server.ActionsPath+"{id}", http.NotFoundHandler()) // the server's own route
 	a.srv.Handle("/", a.unknownPath())
 }
@@ -231,15 +231,6 @@ func (a *App) knownPath(r *http.Request) bool {
 		}
 	}
 	return false
-}
-
-func (a *App) healthz(w http.ResponseWriter, r *http.Request) {
-	if err := a.store.Ping(r.Context()); err != nil {
-		http.Error(w, "database unavailable", http.StatusServiceUnavailable)
-		return
-	}
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	w.Write([]byte("ok\n"))
 }
 
 // view is what every page's layout needs.

@@ -233,7 +233,7 @@ func TestDatabase(t *testing.T) {
 
 func TestHealthzAndManifest(t *testing.T) {
 	d := newDemo(t, false)
-	if resp, body := d.get(t, "/healthz", ""); resp.StatusCode != 200 || body != "ok\n" {
+	if resp, body := d.get(t, "/healthz", ""); resp.StatusCode != 200 || body != `{"status":"ok"}` {
 		t.Fatalf("healthz: %d %q", resp.StatusCode, body)
 	}
 	var got []string
@@ -241,7 +241,7 @@ func TestHealthzAndManifest(t *testing.T) {
 		got = append(got, e.Name+" "+e.Policy)
 	}
 	want := "auth.login public,auth.logout public,invoice.create signed-in,invoice.edit signed-in,invoice.comment signed-in," +
-		"project.archive signed-in,profile.save signed-in,changelog.add role:admin"
+		"project.archive signed-in,profile.save signed-in,changelog.add role:admin,invoice.delete role:admin,api.replace_token signed-in"
 	if strings.Join(got, ",") != want {
 		t.Fatalf("manifest changed:\n got %s\nwant %s", strings.Join(got, ","), want)
 	}
@@ -397,7 +397,7 @@ func TestMethodNotAllowed(t *testing.T) {
 		{"DELETE", "/invoices/1", "GET, HEAD, POST"},
 		{"PUT", "/profile", "GET, HEAD, POST"},
 		{"DELETE", "/", "GET, HEAD, POST"},
-		{"POST", "/healthz", "GET, HEAD"},
+		{"POST", "/healthz", "GET, HEAD, OPTIONS"},
 		{"POST", "/favicon.ico", "GET, HEAD"},
 		{"GET", "/_actions/abc", "POST"},
 	} {

@@ -76,6 +76,14 @@ var migrations = []string{
 	);
 	CREATE INDEX sessions_expiry_idx ON sessions(expiry);
 	ALTER TABLE users ADD COLUMN session_epoch INTEGER NOT NULL DEFAULT 0;`,
+	// The API: each user's token epoch, which replacing the token moves
+	// on; and the webhook events processed, so that a redelivery is not.
+	`ALTER TABLE users ADD COLUMN token_epoch INTEGER NOT NULL DEFAULT 0;
+	CREATE TABLE webhook_events (
+		id TEXT PRIMARY KEY,
+		type TEXT NOT NULL,
+		received_at TIMESTAMP NOT NULL
+	);`,
 }
 
 // DB is the demo's SQLite database: a pool of readers, and one writer.

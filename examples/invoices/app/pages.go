@@ -87,7 +87,7 @@ func (a *App) profilePage(w http.ResponseWriter, r *http.Request, res *actions.R
 	if err != nil {
 		return nil, err
 	}
-	return profilePage(a.view(r, res), u), nil
+	return profilePage(a.view(r, res), u, a.APIToken(u)), nil
 }
 
 func (a *App) changelogPage(w http.ResponseWriter, r *http.Request, res *actions.Result) (templ.Component, error) {

@@ -14,6 +14,7 @@ import (
 	"github.com/alexedwards/scs/v2"
 
 	"github.com/formwork-dev/formwork/actions"
+	"github.com/formwork-dev/formwork/server"
 )
 
 // A session lives on the server (alexedwards/scs); its cookie holds only a
@@ -215,11 +216,20 @@ func (a *App) endSession(ctx context.Context) error {
 	return a.sessions.Destroy(ctx)
 }
 
-// authenticate returns the signed-in user of r's session, or nil: nobody
-// for a session that never signed in, whose user is gone, or whose epoch a
-// password change has left behind.
+// authenticate returns the user of r's API token, when it carries one
+// (the mobile app), and otherwise the signed-in user of r's session, or
+// nil: nobody for a token that is not a user's current one, a session that
+// never signed in, whose user is gone, or whose epoch a password change
+// has left behind. Both give the same principal to the same policies.
 func (a *App) authenticate(r *http.Request) (actions.Principal, error) {
 	ctx := r.Context()
+	if token := server.BearerToken(r); token != "" {
+		u, err := a.tokenUser(ctx, token) // a token decides alone: no session with it
+		if u == nil {
+			return nil, err
+		}
+		return u, nil
+	}
 	if st := sessionStateFrom(ctx); st != nil && st.err != nil {
 		return nil, fmt.Errorf("load the session: %w", st.err)
 	}

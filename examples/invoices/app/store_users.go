@@ -17,6 +17,9 @@ type User struct {
 	// sessionEpoch moves on when the password changes; a session that
 	// signed in at an older epoch is refused.
 	sessionEpoch int64
+	// tokenEpoch moves on when the user replaces their API token; a token
+	// of an older epoch is refused.
+	tokenEpoch int64
 }
 
 // Subject identifies the user in logs.
@@ -30,12 +33,12 @@ func (s *Store) userWhere(ctx context.Context, where string, arg any) (*User, []
 }
 
 // userSelect selects a user; a WHERE condition completes it.
-const userSelect = `SELECT id, email, name, role, version, session_epoch, password_hash FROM users WHERE `
+const userSelect = `SELECT id, email, name, role, version, session_epoch, token_epoch, password_hash FROM users WHERE `
 
 func scanUser(row *sql.Row) (*User, []byte, error) {
 	u := &User{}
 	var hash []byte
-	if err := row.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.Version, &u.sessionEpoch, &hash); err != nil {
+	if err := row.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.Version, &u.sessionEpoch, &u.tokenEpoch, &hash); err != nil {
 		return nil, nil, err
 	}
 	return u, hash, nil
