@@ -68,6 +68,21 @@
 // same table as actions. [JSON], [Cached] (a strong ETag, and 304 for
 // If-None-Match) and [PathInt64] (404 for an ID that is not one) help.
 //
+// # Webhooks
+//
+// [Server.Webhook] is a route for a webhook's deliveries. It reads the raw
+// body (capped, 413 over the cap), and a [WebhookVerifier] checks its
+// signature over those bytes before anything parses them:
+// [StripeSignature] (Stripe-Signature) or [StandardWebhooks] (webhook-id,
+// webhook-timestamp, webhook-signature), each HMAC-SHA256 compared in
+// constant time, with several secrets during a rotation and a timestamp
+// within five minutes either way. A delivery that fails is a 400 problem
+// that says why, and the app's handle never sees it. The handle records
+// the event's ID in the transaction of its effect and returns
+// [ErrDuplicateEvent] for one it saw before: a redelivery is acknowledged
+// (200) and processed once. The route takes requests from any origin: a
+// signature, not an origin, is a sender's proof.
+//
 // # Mounting in any router
 //
 // A [Server] is an [http.Handler] that routes its pages and the action
