@@ -50,8 +50,9 @@ type Config struct {
 	// the page sets its own. Nil means [DefaultPageHeaders]; an empty,
 	// non-nil Header sends none.
 	PageHeaders http.Header
-	// BodyBudget bounds the memory that the bodies of action calls in
-	// flight hold, across the server: a call is charged 64 KB before its
+	// BodyBudget bounds the memory that the bodies of action calls, and
+	// of requests to a [Route], hold in flight across the server: a call
+	// is charged 64 KB before its
 	// body is read (its connection and parsing), then twice the bytes as
 	// they are read (parsing holds a body twice), so that a slow body holds
 	// only what it sent. 0 means 64 MB; a negative budget means none.

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"time"
 
@@ -53,8 +52,8 @@ var ErrDuplicateEvent = errors.New("webhook event already processed")
 // reads the raw body, verifies it with v before anything parses it, and
 // calls handle with the verified event and the request's context.
 //
-// The body is capped at the registry's default body cap
-// ([actions.Registry.MaxBodyBytes], 1 MB unless set): a larger one is
+// The body is capped as any route's is, at the registry's default body cap
+// (1 MB unless set) or the route's [Route.MaxBytes]: a larger one is
 // answered 413 and never verified. Its bytes count against
 // Config.BodyBudget, as an action call's do, until handle returns.
 //
@@ -95,12 +94,7 @@ func (s *Server) Webhook(v WebhookVerifier, handle func(ctx context.Context, e W
 		panic("server: Webhook needs a verifier and a handle")
 	}
 	return s.Route().Post(func(w http.ResponseWriter, r *http.Request) error {
-		release, err := s.chargeWebhook(r)
-		if err != nil {
-			return err
-		}
-		defer release()
-		body, err := readWebhook(w, r, s.cfg.Actions.MaxBodyBytes())
+		body, err := ReadBody(r) // capped by the route, charged to the body budget
 		if err != nil {
 			return err
 		}
@@ -110,44 +104,6 @@ func (s *Server) Webhook(v WebhookVerifier, handle func(ctx context.Context, e W
 		}
 		return acknowledge(w, e, handle(r.Context(), e))
 	}).exemptCrossOrigin()
-}
-
-// chargeWebhook charges the body budget for a delivery, as for an action
-// call (see [Server.chargeBody]).
-func (s *Server) chargeWebhook(r *http.Request) (release func(), err error) {
-	release, res := s.chargeBody(r, "")
-	if res != nil {
-		return nil, errBusy
-	}
-	return release, nil
-}
-
-// readWebhook reads the whole body of a delivery, up to limit bytes.
-func readWebhook(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
-	if r.ContentLength > limit {
-		return nil, webhookTooLarge(r.ContentLength, limit)
-	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
-	var mbe *http.MaxBytesError
-	switch {
-	case err == nil:
-		return body, nil
-	case errors.As(err, &mbe):
-		return nil, webhookTooLarge(-1, limit)
-	case actions.KindOf(err) != actions.KindInternal:
-		return nil, err // the body budget's 503
-	}
-	return nil, &actions.Error{Kind: actions.KindClientGone, Err: fmt.Errorf("webhook body cut short after %d bytes: %w", len(body), err)}
-}
-
-// webhookTooLarge is the 413 of a body over limit bytes; size is its
-// declared length, or -1 when it was found over the limit as it was read.
-func webhookTooLarge(size, limit int64) error {
-	cause := fmt.Errorf("webhook body over %d bytes", limit)
-	if size >= 0 {
-		cause = fmt.Errorf("webhook body of %d bytes is over %d", size, limit)
-	}
-	return &actions.Error{Kind: actions.KindTooLarge, Message: "The webhook body is too large.", Err: cause}
 }
 
 // webhookReceipt is the body of a webhook's 200.
