@@ -58,6 +58,7 @@ func env(key, fallback string) string {
 // options are the command's flags.
 type options struct {
 	addr, dbPath, secret, htmx      string
+	stripeSecret                    string
 	dev, signInLimits               bool
 	logFlush                        time.Duration
 	sessions, redisURL, postgresURL string
@@ -78,6 +79,7 @@ func parseFlags() (options, error) {
 	flag.StringVar(&o.redisURL, "redis-url", env("REDIS_URL", "redis://127.0.0.1:6379/0"), "Redis server of -sessions redis (REDIS_URL)")
 	flag.StringVar(&o.postgresURL, "postgres-url", env("POSTGRES_URL", ""), "PostgreSQL database of -sessions postgres, such as postgres://invoices@127.0.0.1:5432/invoices (POSTGRES_URL)")
 	flag.BoolVar(&o.https, "https", env("HTTPS", "") == "1" || env("HTTPS", "") == "true", "users reach the app over https through a proxy: cookies are Secure (HTTPS)")
+	flag.StringVar(&o.stripeSecret, "stripe-secret", env("STRIPE_WEBHOOK_SECRET", app.DevStripeSecret), "signing secret of Stripe's webhook deliveries to /api/webhooks/stripe, whsec_… (STRIPE_WEBHOOK_SECRET)")
 	proxies := flag.String("trusted-proxy", env("TRUSTED_PROXY", ""), "comma-separated addresses or prefixes of proxies whose X-Forwarded-Proto is believed (TRUSTED_PROXY)")
 	flag.Parse()
 	var err error
@@ -111,7 +113,7 @@ func run() error {
 	}
 	defer closeSessions()
 	a, err := app.New(app.Config{DB: db, Secret: key, Dev: o.dev, HTMX: o.htmx, Logger: log, NoSignInLimits: !o.signInLimits,
-		Sessions: sessions, HTTPS: o.https, TrustedProxies: o.trustedProxies})
+		Sessions: sessions, HTTPS: o.https, TrustedProxies: o.trustedProxies, StripeSecret: o.stripeSecret})
 	if err != nil {
 		return err
 	}
@@ -126,11 +128,23 @@ func run() error {
 
   sign in as  %s / %s  (admin)
           or  %s / %s  (member)
+  API:        http://%[1]s/api/invoices, with the token on /profile
+  Stripe:     POST http://%[1]s/api/webhooks/stripe, %[8]s
 
-`, ln.Addr(), o.dbPath, o.sessions, app.AdminEmail, app.AdminPassword, app.MemberEmail, app.MemberPassword)
+`, ln.Addr(), o.dbPath, o.sessions, app.AdminEmail, app.AdminPassword, app.MemberEmail, app.MemberPassword, stripeSecretNote(o.stripeSecret))
 	err = server.Run(ctx, server.NewHTTPServer(o.addr, a.Handler()), ln)
 	log.Info("stopped")
 	return err
+}
+
+// stripeSecretNote says which Stripe signing secret is in use: the dev
+// default in full, so that the Stripe CLI can sign with it; a configured
+// one never.
+func stripeSecretNote(secret string) string {
+	if secret == app.DevStripeSecret {
+		return "signed with the dev default " + secret + " (set -stripe-secret or STRIPE_WEBHOOK_SECRET)"
+	}
+	return "signed with the configured secret"
 }
 
 // newLogger returns the request log on standard error, buffered unless

@@ -82,6 +82,7 @@ type appActions struct {
 	addEntry      *actions.Action[NewEntry, int64]
 	deleteInvoice *actions.Action[DeleteInvoice, struct{}] // the API's
 	replaceToken  *actions.Action[ReplaceToken, struct{}]
+	markPaid      *actions.Action[MarkPaid, Payment] // Stripe's webhook
 }
 
 func (a *App) newActions() appActions {
@@ -96,6 +97,7 @@ func (a *App) newActions() appActions {
 		addEntry:      actions.New("changelog.add", a.doAddEntry, actions.RequireRole("admin"), actions.Once()),
 		deleteInvoice: actions.New("invoice.delete", a.doDeleteInvoice, actions.RequireRole("admin")),
 		replaceToken:  actions.New("api.replace_token", a.doReplaceToken, actions.SignedIn()),
+		markPaid:      actions.New("invoice.mark_paid", a.doMarkPaid, actions.RequireRole(rolePayments)),
 	}
 }
 

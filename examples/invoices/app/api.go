@@ -15,8 +15,13 @@ import (
 // token), the public changelog feed, the summary stream, Stripe's webhook
 // and the health check. Forms on the app's own pages are actions; these
 // are for every other caller.
-func (a *App) apiRoutes() {
+func (a *App) apiRoutes() error {
 	s := a.srv
+	stripe, err := a.stripeWebhook()
+	if err != nil {
+		return err
+	}
+	s.Handle("/api/webhooks/stripe", stripe)
 	s.Handle("/api/invoices", s.Route().
 		Get(server.Allow(actions.SignedIn(), a.apiInvoices)).
 		Post(server.Accept(s, actions.SignedIn(), a.apiCreateInvoice)))
@@ -28,6 +33,7 @@ func (a *App) apiRoutes() {
 		CORS(server.CORS{Origins: []string{"*"}, Expose: []string{"ETag"}, MaxAge: time.Hour}))
 	s.Handle("/api/", s.Route().Get(noAPI).Post(noAPI).Put(noAPI).Patch(noAPI).Delete(noAPI))
 	s.Handle("/healthz", s.Route().Get(a.healthz))
+	return nil
 }
 
 // noAPI answers an API path that names nothing with a problem, not a page.

@@ -49,6 +49,9 @@ type Config struct {
 	// a request from one of them with X-Forwarded-Proto: https gets Secure
 	// cookies. Nobody else's X-Forwarded-Proto counts.
 	TrustedProxies []netip.Prefix
+	// StripeSecret signs Stripe's webhook deliveries ("whsec_…"). Empty
+	// means DevStripeSecret.
+	StripeSecret string
 	// Now tells the time, for a session's idle timeout. Nil means
 	// time.Now; tests move it on.
 	Now func() time.Time
@@ -140,7 +143,7 @@ func New(cfg Config) (*App, error) {
 		hashing: make(chan struct{}, max(1, runtime.NumCPU()/2))}
 	a.act = a.newActions()
 	if err := reg.Register(a.act.login, a.act.logout, a.act.createInvoice, a.act.editInvoice,
-		a.act.addComment, a.act.archive, a.act.saveProfile, a.act.addEntry, a.act.deleteInvoice, a.act.replaceToken); err != nil {
+		a.act.addComment, a.act.archive, a.act.saveProfile, a.act.addEntry, a.act.deleteInvoice, a.act.replaceToken, a.act.markPaid); err != nil {
 		return nil, err
 	}
 	a.srv, err = server.New(server.Config{
@@ -158,7 +161,9 @@ func New(cfg Config) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	a.routes()
+	if err := a.routes(); err != nil {
+		return nil, err
+	}
 	a.handler = a.secureCookies(a.withSessions(markRefusedForms(a.srv)))
 	return a, nil
 }
@@ -169,7 +174,7 @@ func (a *App) Handler() http.Handler { return a.handler }
 // Registry returns the app's actions, for manifests and tests.
 func (a *App) Registry() *actions.Registry { return a.reg }
 
-func (a *App) routes() {
+func (a *App) routes() error {
 	a.page("/login", a.loginPage)
 	a.page("/{$}", a.dashboardPage)
 	a.page("/invoices/new", a.newInvoicePage)
@@ -180,9 +185,12 @@ func (a *App) routes() {
 	a.handle("GET /assets/", a.own)
 	// Pages link the icon; this is for what asks the conventional path.
 	a.handle("GET /favicon.ico", http.RedirectHandler(a.own.URL("favicon.svg"), http.StatusMovedPermanently))
-	a.apiRoutes()
+	if err := a.apiRoutes(); err != nil {
+		return err
+	}
 	a.known.Handle("POST "+server.ActionsPath+"{id}", http.NotFoundHandler()) // the server's own route
 	a.srv.Handle("/", a.unknownPath())
+	return nil
 }
 
 // page registers a page, which answers GET and POST.

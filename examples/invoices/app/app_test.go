@@ -241,7 +241,7 @@ func TestHealthzAndManifest(t *testing.T) {
 		got = append(got, e.Name+" "+e.Policy)
 	}
 	want := "auth.login public,auth.logout public,invoice.create signed-in,invoice.edit signed-in,invoice.comment signed-in," +
-		"project.archive signed-in,profile.save signed-in,changelog.add role:admin,invoice.delete role:admin,api.replace_token signed-in"
+		"project.archive signed-in,profile.save signed-in,changelog.add role:admin,invoice.delete role:admin,api.replace_token signed-in,invoice.mark_paid role:payments"
 	if strings.Join(got, ",") != want {
 		t.Fatalf("manifest changed:\n got %s\nwant %s", strings.Join(got, ","), want)
 	}
