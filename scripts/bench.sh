@@ -18,6 +18,16 @@ awk '
   }
   next
 }
+/^BenchmarkRouteETagRatio\// {
+  name = $1; sub(/^BenchmarkRouteETagRatio\//, "", name); sub(/-[0-9]+$/, "", name)
+  if (!(name in rn_)) { rorder[++nro] = name }
+  rn_[name]++
+  for (i = 2; i <= NF; i++) {
+    if ($(i+1) == "time-ratio") rt[name] += $i
+    if ($(i+1) == "allocs-ratio") ra[name] += $i
+  }
+  next
+}
 /^BenchmarkWriteBurst/ {
   for (i = 2; i <= NF; i++) if ($(i+1) == "comments/s") { wb += $i; wn++ }
   next
@@ -60,6 +70,13 @@ END {
       }
       f = rn[c, "fragment"]; g = rn[c, "page"]
       if (f && g) printf "%-16s page/fragment: %.2fx time, %.2fx allocs, %.2fx bytes, %.2fx gzipped\n", "", (rf[c, "page", "ns/op"] / g) / (rf[c, "fragment", "ns/op"] / f), (rf[c, "page", "allocs/op"] / g) / (rf[c, "fragment", "allocs/op"] / f), (rf[c, "page", "B/resp"] / g) / (rf[c, "fragment", "B/resp"] / f), (rf[c, "page", "gzB/resp"] / g) / (rf[c, "fragment", "gzB/resp"] / f)
+    }
+  }
+  if (nro) {
+    printf "\nroute GET JSON with a strong ETag, interleaved with a hand-written net/http handler (BenchmarkRouteETagRatio, mean of runs; target <= 1.15x):\n"
+    for (k = 1; k <= nro; k++) {
+      c = rorder[k]; t = rt[c] / rn_[c]; a = ra[c] / rn_[c]
+      printf "  %-16s %.3fx time, %.3fx allocs %s\n", c, t, a, (t <= 1.15 && a <= 1.15 ? "ok" : "MISSED")
     }
   }
   if (wn) printf "\nwrite burst (BenchmarkWriteBurst, 64 clients, 2,000 comments, mean of runs): %.0f comments/s, every one answered 303\n", wb / wn
