@@ -68,6 +68,13 @@
 // same table as actions. [JSON], [Cached] (a strong ETag, and 304 for
 // If-None-Match) and [PathInt64] (404 for an ID that is not one) help.
 //
+// A handler streams what is meant to stream: [NewStream] sends a body in
+// pieces, each flushed as it is written, and [Events] answers with
+// Server-Sent Events (an id, event, data and retry per [Event], a flush
+// per event, a heartbeat comment while idle). A stream ends when its
+// client goes away, on the handler's own goroutine: no goroutine is left
+// behind, and none is started.
+//
 // # Mounting in any router
 //
 // A [Server] is an [http.Handler] that routes its pages and the action
