@@ -60,13 +60,36 @@
 // # Route handlers
 //
 // [Server.Route] serves everything that is not a form on one of the app's
-// pages: public JSON, a mobile client, a webhook. A [Route] holds one
-// [HandlerFunc] per method and answers HEAD (GET's answer without a body),
-// OPTIONS (204 with Allow) and other methods (405 with a sorted Allow)
-// itself. A handler returns an error rather than writing one: it is
-// answered as an RFC 9457 [Problem], its kind picking the status from the
-// same table as actions. [JSON], [Cached] (a strong ETag, and 304 for
-// If-None-Match) and [PathInt64] (404 for an ID that is not one) help.
+// pages: public JSON, a mobile client, a webhook, a stream. A [Route] holds
+// one [HandlerFunc] per method and answers HEAD (GET's answer without a
+// body), OPTIONS (204 with Allow, and the CORS preflight of [Route.CORS])
+// and other methods (405 with a sorted Allow) itself. A handler returns an
+// error rather than writing one: it is answered as an RFC 9457 [Problem],
+// its kind picking the status from the same table as actions.
+//
+// A route's input goes through an action's seams: [Accept] checks the
+// same [actions.Policy] value an action takes (a session or a bearer
+// token, see [BearerToken], give the same principal), then decodes and
+// validates the body with the actions' own decoder and validator
+// ([Server.Decode]: JSON with unknown fields and trailing data refused, or
+// a form), so a 422 names the same field keys a form shows; [Allow] guards
+// a method with no input. Every body is capped ([Route.MaxBytes], 413) and
+// charged to the server's body budget; [ReadBody] gives the raw bytes.
+//
+// Answers: [JSON]; [Cached] and [NotModified] (a strong ETag, 304 for
+// If-None-Match, and If-Modified-Since with [LastModified]); [CachePublic]
+// (public, s-maxage, stale-while-revalidate), [CachePrivate] and
+// [CacheNone] (a route answers a signed-in caller privately, whatever the
+// handler said); [Negotiate] (with Vary); [Server.Redirect] (303 after a
+// form, 307 or 308 otherwise, same-origin unless allowlisted); [PathInt64]
+// (404 for an ID that is not one).
+//
+// A handler streams what is meant to stream: [NewStream] sends a body in
+// pieces, each flushed as it is written, and [Events] answers with
+// Server-Sent Events (an id, event, data and retry per [Event], a flush
+// per event, a heartbeat comment while idle). A stream ends when its
+// client goes away, on the handler's own goroutine: no goroutine is left
+// behind, and none is started.
 //
 // # Webhooks
 //

@@ -181,3 +181,94 @@ func ExampleServer_Route() {
 	// DELETE 405 GET, HEAD, OPTIONS application/problem+json {"type":"about:blank","title":"Method Not Allowed","status":405,"detail":"This address does not answer DELETE."}
 	// GET 404 application/problem+json {"type":"about:blank","title":"Not Found","status":404,"detail":"That no longer exists.","kind":"not_found"}
 }
+
+// An event stream of invoice updates. A client that reconnects sends the
+// ID of the last event it received, and gets what it missed before the
+// updates that come next; while none comes, a heartbeat comment keeps the
+// stream open. Here the updates are two, and then the feed closes.
+func ExampleEvents() {
+	keys, _ := keyring.New([]byte("an example secret of 32 bytes!!!"))
+	reg, _ := actions.NewRegistry(actions.Config{Keys: keys})
+	srv, _ := server.New(server.Config{Actions: reg, Logger: slog.New(slog.DiscardHandler)})
+	missed := map[string][]server.Event{"1": {{ID: "2", Name: "invoice", Data: "INV-2 paid"}}}
+	updates := make(chan server.Event, 2) // in an app, a subscription to a hub
+	updates <- server.Event{ID: "3", Name: "invoice", Data: "INV-3 paid"}
+	updates <- server.Event{ID: "4", Name: "invoice", Data: "INV-4 sent\nto ann@example.com"}
+	close(updates)
+	srv.Handle("/invoices/events", srv.Route().Get(func(w http.ResponseWriter, r *http.Request) error {
+		stream, err := server.Events(w, r)
+		if err != nil {
+			return err
+		}
+		for _, e := range missed[stream.LastEventID()] {
+			if err := stream.Send(e); err != nil {
+				return err
+			}
+		}
+		return stream.Relay(updates)
+	}))
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+
+	req, _ := http.NewRequest("GET", ts.URL+"/invoices/events", nil)
+	req.Header.Set("Last-Event-ID", "1")
+	resp, err := ts.Client().Do(req)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	fmt.Println(resp.Header.Get("Content-Type"))
+	fmt.Print(string(body))
+	// Output:
+	// text/event-stream
+	// id: 2
+	// event: invoice
+	// data: INV-2 paid
+	//
+	// id: 3
+	// event: invoice
+	// data: INV-3 paid
+	//
+	// id: 4
+	// event: invoice
+	// data: INV-4 sent
+	// data: to ann@example.com
+}
+
+// A CSV export sent row by row, as the rows are read, rather than built
+// whole first: each Write to the stream reaches the client at once, as one
+// chunk of a chunked body.
+func ExampleNewStream() {
+	keys, _ := keyring.New([]byte("an example secret of 32 bytes!!!"))
+	reg, _ := actions.NewRegistry(actions.Config{Keys: keys})
+	srv, _ := server.New(server.Config{Actions: reg, Logger: slog.New(slog.DiscardHandler)})
+	srv.Handle("/invoices.csv", srv.Route().Get(func(w http.ResponseWriter, r *http.Request) error {
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		stream := server.NewStream(w)
+		for _, row := range []string{"number,total", "INV-1,120.00", "INV-2,80.50"} {
+			if _, err := fmt.Fprintln(stream, row); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+
+	resp, err := ts.Client().Get(ts.URL + "/invoices.csv")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	fmt.Println(resp.TransferEncoding)
+	fmt.Print(string(body))
+	// Output:
+	// [chunked]
+	// number,total
+	// INV-1,120.00
+	// INV-2,80.50
+}

@@ -49,12 +49,15 @@ func problemOf(res *actions.Result, status int) Problem {
 }
 
 // routeFailed answers the error a route's handler returned, when the
-// handler wrote nothing yet; after a write, the error is only logged.
+// handler wrote nothing yet; after a write, the error is only logged, and
+// a client that went away only on the request's line, as client_gone.
 func (s *Server) routeFailed(w *committed, r *http.Request, err error) {
 	if w.wrote {
 		res := actions.ErrorResult(actions.ClientGone(r.Context(), err))
 		s.note(w, res)
-		s.log.ErrorContext(r.Context(), "route handler failed after writing", "err", err, "digest", res.Digest)
+		if res.Kind != actions.KindClientGone { // how a stream ends: the request's line says so
+			s.log.ErrorContext(r.Context(), "route handler failed after writing", "err", err, "digest", res.Digest)
+		}
 		return
 	}
 	s.problem(w, r, err)
