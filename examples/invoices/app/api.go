@@ -29,6 +29,7 @@ func (a *App) apiRoutes() error {
 		Get(server.Allow(actions.SignedIn(), a.apiInvoice)).
 		Patch(server.Accept(s, actions.SignedIn(), a.apiPatchInvoice)).
 		Delete(server.Allow(actions.RequireRole("admin"), a.apiDeleteInvoice)))
+	s.Handle("/api/invoices/{id}/summary", s.Route().Get(server.Allow(actions.SignedIn(), a.apiSummary)))
 	s.Handle("/api/changelog.json", s.Route().Get(a.apiChangelog).
 		CORS(server.CORS{Origins: []string{"*"}, Expose: []string{"ETag"}, MaxAge: time.Hour}))
 	s.Handle("/api/", s.Route().Get(noAPI).Post(noAPI).Put(noAPI).Patch(noAPI).Delete(noAPI))

@@ -253,6 +253,9 @@ type view struct {
 	morph  string // idiomorph, for htmx 2
 	ext    string // the htmx 2 extensions the body turns on
 	fwJS   string // formwork.js: busy buttons, and what a morph must keep
+	// summaryJS streams an invoice's summary into the page in place of
+	// following its link.
+	summaryJS string
 }
 
 func (a *App) view(r *http.Request, res *actions.Result) view {
@@ -261,7 +264,8 @@ func (a *App) view(r *http.Request, res *actions.Result) view {
 
 func (a *App) viewFor(ctx context.Context, res *actions.Result) view {
 	v := view{User: userFrom(ctx), Res: res, act: &a.act, css: a.files.URL(static.CSS),
-		appCSS: a.own.URL("app.css"), icon: a.own.URL("favicon.svg"), fwJS: a.files.URL(static.JS)}
+		appCSS: a.own.URL("app.css"), icon: a.own.URL("favicon.svg"), fwJS: a.files.URL(static.JS),
+		summaryJS: a.own.URL("summary.js")}
 	if a.cfg.HTMX == "4" {
 		v.htmx = a.files.URL(static.HTMX4) // morphs by itself
 	} else {

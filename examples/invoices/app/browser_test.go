@@ -418,6 +418,7 @@ func (b *browser) walkThrough() {
 		b.open("/invoices/6")
 	}
 	b.axe("an invoice page")
+	b.summaryStreams("INV-0006 bills Wayne Enterprises (ap@wayne.example) $2,500.00")
 
 	// Edit it.
 	edit := `form:has([name="id"]), form:has([name="invoice.customer"])`
