@@ -28,6 +28,11 @@ awk '
   }
   next
 }
+/^BenchmarkSSEStreams/ {
+  for (i = 2; i <= NF; i++) if ($(i+1) ~ /^(formwork-B\/stream|handwritten-B\/stream|client-B\/stream|ratio|leftover-goroutines|leftover-B)$/) sse[$(i+1)] += $i
+  sn++
+  next
+}
 /^BenchmarkWriteBurst/ {
   for (i = 2; i <= NF; i++) if ($(i+1) == "comments/s") { wb += $i; wn++ }
   next
@@ -78,6 +83,12 @@ END {
       c = rorder[k]; t = rt[c] / rn_[c]; a = ra[c] / rn_[c]
       printf "  %-16s %.3fx time, %.3fx allocs %s\n", c, t, a, (t <= 1.15 && a <= 1.15 ? "ok" : "MISSED")
     }
+  }
+  if (sn) {
+    f = sse["formwork-B/stream"] / sn
+    printf "\nSSE, 1,000 open streams (BenchmarkSSEStreams, mean of runs; heap + stacks, the client side subtracted):\n"
+    printf "  formwork %.1f KB per stream (target <= 32) %s; hand-written %.1f KB; ratio %.2fx\n", f / 1024, (f <= 32768 ? "ok" : "MISSED"), sse["handwritten-B/stream"] / sn / 1024, sse["ratio"] / sn
+    printf "  once closed: %.0f goroutines and %.1f KB left over\n", sse["leftover-goroutines"] / sn, sse["leftover-B"] / sn / 1024
   }
   if (wn) printf "\nwrite burst (BenchmarkWriteBurst, 64 clients, 2,000 comments, mean of runs): %.0f comments/s, every one answered 303\n", wb / wn
   # median of the interleaved runs

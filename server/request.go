@@ -66,8 +66,10 @@ func ReadBody(r *http.Request) ([]byte, error) {
 // Decode reads the body of r into v, a pointer to a struct, and validates
 // it, exactly as an action reads its input (see [actions.Registry.Decode]):
 // JSON with unknown fields and trailing data refused, or a form; the same
-// validator and the same field error keys. A handler returns its error as
-// it is: 413, 415, 400, or 422 with the fields in a problem.
+// validator and the same field error keys: a field's form tag, else its Go
+// name, so an input tagged `form:"title" json:"title"` is keyed "title"
+// either way. A handler returns its error as it is: 413, 415, 400, or 422
+// with the fields in a problem.
 func (s *Server) Decode(r *http.Request, v any) error {
 	return s.cfg.Actions.Decode(r, v, limitOf(r))
 }

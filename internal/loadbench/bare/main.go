@@ -3,7 +3,8 @@
 // POST /login parses the login form and answers with the bytes the demo's
 // invalid login gets, read from a file; POST / parses the sign-out form,
 // reads the session cookie and answers the demo's 303 with the same
-// headers.
+// headers. GET /api/changelog.json answers the demo's public feed, the
+// same bytes and headers, from memory.
 package main
 
 import (
@@ -11,6 +12,7 @@ import (
 	"log"
 	"net/http"
 	"os"
+	"strconv"
 )
 
 // flash stands for the demo's sealed flash cookie, at its length.
@@ -19,11 +21,30 @@ const flash = "GZJ3lV0x2d9kqTn0Rr8yq1Vd7m2cQ6vZbXhN4sLpYtWfKeA5uEo0iCgH3jMaDwB"
 func main() {
 	addr := flag.String("addr", "127.0.0.1:8091", "address")
 	bodyFile := flag.String("body", "", "file with the response body")
+	changelogFile := flag.String("changelog", "", "file with the changelog feed")
+	etag := flag.String("changelog-etag", "", "the changelog feed's ETag")
 	flag.Parse()
 	body, err := os.ReadFile(*bodyFile)
 	if err != nil {
 		log.Fatal(err)
 	}
+	changelog, err := os.ReadFile(*changelogFile)
+	if err != nil {
+		log.Fatal(err)
+	}
+	http.HandleFunc("GET /api/changelog.json", func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Vary", "Origin")
+		h.Set("Cache-Control", "public, max-age=0, s-maxage=60, stale-while-revalidate=300")
+		h.Set("Etag", *etag)
+		if r.Header.Get("If-None-Match") == *etag {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		h.Set("Content-Type", "application/json")
+		h.Set("Content-Length", strconv.Itoa(len(changelog)))
+		w.Write(changelog)
+	})
 	http.HandleFunc("POST /login", func(w http.ResponseWriter, r *http.Request) {
 		r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
 		if err := r.ParseForm(); err != nil || r.PostForm.Get("email") == "" {
