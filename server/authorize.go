@@ -6,15 +6,15 @@ import (
 	"github.com/formwork-dev/formwork/actions"
 )
 
-// Allow returns h guarded by policy, the same [actions.Policy] value an
+// Guard returns h guarded by policy, the same [actions.Policy] value an
 // action takes: h runs only when the policy allows the request's principal
 // (put in the context by [Server.Authenticate]: a session, or a bearer
 // token that Config.Authenticate reads). A refusal is a problem: 401 with
 // WWW-Authenticate for nobody, 403 for the wrong principal. A policy that
-// needs the input ([actions.Authorize]) needs [Accept]: Allow panics.
-func Allow(policy actions.Policy, h HandlerFunc) HandlerFunc {
+// needs the input ([actions.Authorize]) needs [Decoded]: Allow panics.
+func Guard(policy actions.Policy, h HandlerFunc) HandlerFunc {
 	if policy.NeedsInput() {
-		panic("server: Allow with a policy that needs the input; use Accept")
+		panic("server: Guard with a policy that needs the input; use Decoded")
 	}
 	return func(w http.ResponseWriter, r *http.Request) error {
 		if err := policy.Check(r.Context(), nil); err != nil {
@@ -24,13 +24,13 @@ func Allow(policy actions.Policy, h HandlerFunc) HandlerFunc {
 	}
 }
 
-// Accept returns the handler of a method whose body is an input, run
+// Decoded returns the handler of a method whose body is an input, run
 // through an action's seams in their order: a policy that needs no input
 // first, before the body is read; then the body decoded into In and
 // validated ([Server.Decode]); then a policy that needs the input
 // ([actions.Authorize]); then h with the input. Each failure is a problem:
 // 413, 415, 400, 422 with the field errors, 401 or 403.
-func Accept[In any](s *Server, policy actions.Policy, h func(w http.ResponseWriter, r *http.Request, in In) error) HandlerFunc {
+func Decoded[In any](s *Server, policy actions.Policy, h func(w http.ResponseWriter, r *http.Request, in In) error) HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		ctx := r.Context()
 		if !policy.NeedsInput() {

@@ -7,10 +7,10 @@ import (
 	"time"
 )
 
-// Shared says how long caches may keep a public answer: browsers for
+// Freshness says how long caches may keep a public answer: browsers for
 // MaxAge, shared caches (a CDN, a proxy) for SMaxAge, and either may serve
 // it stale for StaleWhileRevalidate more while it fetches a fresh one.
-type Shared struct {
+type Freshness struct {
 	MaxAge               time.Duration
 	SMaxAge              time.Duration
 	StaleWhileRevalidate time.Duration
@@ -18,7 +18,7 @@ type Shared struct {
 
 // String is the Cache-Control value of s, such as
 // "public, max-age=0, s-maxage=60, stale-while-revalidate=300".
-func (s Shared) String() string {
+func (s Freshness) String() string {
 	var b strings.Builder
 	b.WriteString("public, max-age=")
 	b.WriteString(strconv.FormatInt(int64(s.MaxAge/time.Second), 10))
@@ -38,7 +38,7 @@ func (s Shared) String() string {
 // shared cache keep the answer to a signed-in caller, to a request with an
 // Authorization header, or one that sets a cookie: it turns "public" into
 // "private, no-cache" there.
-func CachePublic(w http.ResponseWriter, s Shared) { w.Header().Set("Cache-Control", s.String()) }
+func CachePublic(w http.ResponseWriter, s Freshness) { w.Header().Set("Cache-Control", s.String()) }
 
 // CachePrivate lets the caller's browser alone keep the answer, asking
 // again before each use ("private, no-cache"); with an ETag, asking again

@@ -67,12 +67,12 @@
 // error rather than writing one: it is answered as an RFC 9457 [Problem],
 // its kind picking the status from the same table as actions.
 //
-// A route's input goes through an action's seams: [Accept] checks the
+// A route's input goes through an action's seams: [Decoded] checks the
 // same [actions.Policy] value an action takes (a session or a bearer
 // token, see [BearerToken], give the same principal), then decodes and
 // validates the body with the actions' own decoder and validator
 // ([Server.Decode]: JSON with unknown fields and trailing data refused, or
-// a form), so a 422 names the same field keys a form shows; [Allow] guards
+// a form), so a 422 names the same field keys a form shows; [Guard] guards
 // a method with no input. Every body is capped ([Route.MaxBytes], 413) and
 // charged to the server's body budget; [ReadBody] gives the raw bytes.
 //
@@ -96,7 +96,7 @@
 // [Server.Webhook] is a route for a webhook's deliveries. It reads the raw
 // body (capped, 413 over the cap), and a [WebhookVerifier] checks its
 // signature over those bytes before anything parses them:
-// [StripeSignature] (Stripe-Signature) or [StandardWebhooks] (webhook-id,
+// [NewStripeVerifier] (Stripe-Signature) or [NewStandardWebhooksVerifier] (webhook-id,
 // webhook-timestamp, webhook-signature), each HMAC-SHA256 compared in
 // constant time, with several secrets during a rotation and a timestamp
 // within five minutes either way. A delivery that fails is a 400 problem

@@ -17,7 +17,7 @@ import (
 // an action's input is, so a 422 names the fields the way a form does (by
 // their form tag, else their Go name: tag an input with form as well as
 // json to key its errors as its JSON).
-func ExampleAccept() {
+func ExampleDecoded() {
 	type NewNote struct {
 		Title string `form:"title" json:"title" validate:"required,max=80"`
 	}
@@ -30,7 +30,7 @@ func ExampleAccept() {
 			}
 			return nil, nil // nobody: a policy refuses with 401
 		}})
-	srv.Handle("/api/notes", srv.Route().Post(server.Accept(srv, actions.SignedIn(),
+	srv.Handle("/api/notes", srv.Route().Post(server.Decoded(srv, actions.SignedIn(),
 		func(w http.ResponseWriter, r *http.Request, in NewNote) error {
 			w.Header().Set("Location", "/api/notes/1")
 			return server.JSON(w, http.StatusCreated, in)

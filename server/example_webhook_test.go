@@ -35,7 +35,7 @@ func ExampleServer_Webhook() {
 	keys, _ := keyring.New([]byte("an example secret of 32 bytes!!!"))
 	reg, _ := actions.NewRegistry(actions.Config{Keys: keys})
 	srv, _ := server.New(server.Config{Actions: reg, Logger: slog.New(slog.DiscardHandler)})
-	stripe, err := server.StripeSignature("whsec_example_signing_secret")
+	stripe, err := server.NewStripeVerifier("whsec_example_signing_secret")
 	if err != nil {
 		panic(err)
 	}

@@ -28,7 +28,7 @@ func TestPageHeaders(t *testing.T) {
 	}{
 		"anonymous page":     {call{method: "GET", path: "/notes"}, "script-src 'self'", ""},
 		"signed-in page":     {call{method: "GET", path: "/notes", user: "ann"}, "script-src 'self'", "private, no-cache"},
-		"404 page":           {call{method: "GET", path: "/nowhere"}, "", ""},
+		"404 page":           {call{method: "GET", path: "/nowhere"}, "script-src 'self'", "no-store"},
 		"a page's own":       {call{method: "GET", path: "/own-csp"}, "default-src 'none'", ""},
 		"invalid submit":     {call{body: a.saveForm(url.Values{}), user: "ann"}, "script-src 'self'", "private, no-cache"},
 		"htmx invalid":       {call{body: a.saveForm(url.Values{}), user: "ann", caller: server.CallerHTMX}, "script-src 'self'", "no-store"},

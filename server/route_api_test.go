@@ -85,7 +85,7 @@ type newThing struct {
 func TestAcceptDecodesAsActionsDo(t *testing.T) {
 	var got []newThing
 	ts := apiServer(t, server.Config{}, func(s *server.Server) {
-		s.Handle("/things", s.Route().Post(server.Accept(s, actions.SignedIn(),
+		s.Handle("/things", s.Route().Post(server.Decoded(s, actions.SignedIn(),
 			func(w http.ResponseWriter, r *http.Request, in newThing) error {
 				got = append(got, in)
 				return server.JSON(w, http.StatusCreated, in)
@@ -161,9 +161,9 @@ func TestAcceptPolicies(t *testing.T) {
 	})
 	ts := apiServer(t, server.Config{}, func(s *server.Server) {
 		ok := func(w http.ResponseWriter, r *http.Request, in newThing) error { w.WriteHeader(204); return nil }
-		s.Handle("/own", s.Route().Post(server.Accept(s, onlyOwnName, ok)))
-		s.Handle("/admin", s.Route().Post(server.Accept(s, actions.RequireRole("admin"), ok)).
-			Get(server.Allow(actions.RequireRole("admin"), func(w http.ResponseWriter, r *http.Request) error { return nil })))
+		s.Handle("/own", s.Route().Post(server.Decoded(s, onlyOwnName, ok)))
+		s.Handle("/admin", s.Route().Post(server.Decoded(s, actions.RequireRole("admin"), ok)).
+			Get(server.Guard(actions.RequireRole("admin"), func(w http.ResponseWriter, r *http.Request) error { return nil })))
 	})
 	for _, tc := range []struct {
 		path, body, token string

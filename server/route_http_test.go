@@ -3,6 +3,7 @@ package server_test
 import (
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -253,7 +254,7 @@ func TestRouteConditional(t *testing.T) {
 func TestRouteCacheControl(t *testing.T) {
 	ts := apiServer(t, server.Config{}, func(s *server.Server) {
 		s.Handle("/news", s.Route().Get(func(w http.ResponseWriter, r *http.Request) error {
-			server.CachePublic(w, server.Shared{SMaxAge: time.Minute, StaleWhileRevalidate: 5 * time.Minute})
+			server.CachePublic(w, server.Freshness{SMaxAge: time.Minute, StaleWhileRevalidate: 5 * time.Minute})
 			if r.URL.Query().Has("cookie") {
 				http.SetCookie(w, &http.Cookie{Name: "seen", Value: "1"})
 			}
@@ -309,5 +310,45 @@ func TestNegotiate(t *testing.T) {
 		if got := server.Negotiate(w, r, offers...); got != tc.want || w.Header().Get("Vary") != "Accept" {
 			t.Errorf("Accept %q: %q (Vary %q), want %q", tc.accept, got, w.Header().Get("Vary"), tc.want)
 		}
+	}
+}
+
+// What no pattern matches gets the server's own answer, behind its
+// middleware: 405 with Allow for a path served with other methods, 404
+// otherwise; an error page for a browser, a problem for a JSON caller; or
+// the handler of Handle("/"), when there is one.
+func TestUnmatched(t *testing.T) {
+	ts := apiServer(t, server.Config{}, func(s *server.Server) {
+		s.Handle("GET /things/{id}", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+		s.Handle("POST /things/{id}", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	})
+	json := []string{"Accept", "application/json"}
+	for _, tc := range []struct {
+		method, path string
+		headers      []string
+		status       int
+		allow, ctype string
+	}{
+		{"GET", "/nowhere", nil, 404, "", "text/html; charset=utf-8"},
+		{"GET", "/nowhere", json, 404, "", "application/problem+json"},
+		{"DELETE", "/things/1", nil, 405, "GET, HEAD, POST", "text/plain; charset=utf-8"},
+		{"DELETE", "/things/1", json, 405, "GET, HEAD, POST", "application/problem+json"},
+		{"GET", "/things/1", nil, 200, "", ""},
+	} {
+		resp, body := do(t, tc.method, ts.URL+tc.path, "", tc.headers...)
+		if resp.StatusCode != tc.status || resp.Header.Get("Allow") != tc.allow ||
+			(tc.ctype != "" && resp.Header.Get("Content-Type") != tc.ctype) {
+			t.Errorf("%s %s %v: %d Allow %q %q: %.80s", tc.method, tc.path, tc.headers, resp.StatusCode,
+				resp.Header.Get("Allow"), resp.Header.Get("Content-Type"), body)
+		}
+		if tc.status == 404 && tc.ctype == "text/html; charset=utf-8" && !strings.Contains(resp.Header.Get("Content-Security-Policy"), "default-src") {
+			t.Errorf("the 404 page has no page headers: %v", resp.Header)
+		}
+	}
+	ts = apiServer(t, server.Config{}, func(s *server.Server) {
+		s.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(418) }))
+	})
+	if resp, _ := do(t, "GET", ts.URL+"/nowhere", ""); resp.StatusCode != 418 {
+		t.Errorf("Handle(\"/\"): %d, want its 418", resp.StatusCode)
 	}
 }

@@ -98,6 +98,9 @@ type Server struct {
 	// slice shared by every response.
 	pageHeaders http.Header
 	routes      sync.Map // the patterns of Routes mounted with Handle
+	// catchAll is the handler of Handle("/", h): what no other pattern
+	// matches. Nil means the server's own 404 and 405 (see unmatched).
+	catchAll atomic.Pointer[http.Handler]
 }
 
 // ActionsPath is the prefix of the action endpoint, POST /_actions/{id}.
@@ -138,6 +141,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.mux.Handle("POST "+ActionsPath+"{id}", s.ActionHandler())
+	s.mux.Handle("/", http.HandlerFunc(s.unmatched))
 	s.handler = s.Middleware(s.mux)
 	return s, nil
 }
@@ -154,10 +158,18 @@ func (s *Server) Middleware(h http.Handler) http.Handler {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
 // Handle registers h for pattern (a [http.ServeMux] pattern), behind the
-// server's middleware.
+// server's middleware. The pattern "/" sets the handler of every request
+// that no other pattern matches; without one, the server answers those
+// itself: 405 with Allow for a path it serves with other methods, 404 for
+// the rest, each as its error page (Config.ErrorPage) or, for a caller
+// that asks for JSON, a [Problem].
 func (s *Server) Handle(pattern string, h http.Handler) {
 	if _, ok := h.(*Route); ok {
 		s.routes.Store(pattern, true) // see CrossOrigin
+	}
+	if pattern == "/" {
+		s.catchAll.Store(&h)
+		return
 	}
 	s.mux.Handle(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		noteRoute(w, r)

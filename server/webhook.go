@@ -23,7 +23,7 @@ import (
 // never echoed. Any other error is answered by its kind, a plain error as an
 // internal one (500), so that the sender retries.
 //
-// [StripeSignature] and [StandardWebhooks] return the verifiers of the
+// [NewStripeVerifier] and [NewStandardWebhooksVerifier] return the verifiers of the
 // two common schemes.
 type WebhookVerifier interface {
 	Verify(h http.Header, body []byte, now time.Time) (WebhookEvent, error)

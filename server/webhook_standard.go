@@ -11,7 +11,7 @@ import (
 )
 
 // StandardWebhooksVerifier verifies deliveries signed as Standard Webhooks
-// (standardwebhooks.com) specifies; [StandardWebhooks] makes one. Its
+// (standardwebhooks.com) specifies; [NewStandardWebhooksVerifier] makes one. Its
 // Verify reads three headers: webhook-id, webhook-timestamp (unix
 // seconds) and webhook-signature, a space-separated list of
 // "v1,<base64>". Any v1 signature that is the HMAC-SHA256, with any of the
@@ -34,23 +34,23 @@ const (
 	headerWebhookSignature = "webhook-signature"
 )
 
-// StandardWebhooks returns the verifier of Standard Webhooks signed with
+// NewStandardWebhooksVerifier returns the verifier of Standard Webhooks signed with
 // any of secrets, each "whsec_" and the key in base64 (or the base64
 // alone). Several secrets let deliveries signed with either pass while a
 // secret is rotated. It returns an error for no secret, or for one that is
 // not base64.
-func StandardWebhooks(secrets ...string) (*StandardWebhooksVerifier, error) {
+func NewStandardWebhooksVerifier(secrets ...string) (*StandardWebhooksVerifier, error) {
 	if len(secrets) == 0 {
-		return nil, errors.New("server: StandardWebhooks needs a secret")
+		return nil, errors.New("server: NewStandardWebhooksVerifier needs a secret")
 	}
 	v := &StandardWebhooksVerifier{}
 	for i, s := range secrets {
 		key, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(s, "whsec_"))
 		switch {
 		case err != nil:
-			return nil, fmt.Errorf("server: StandardWebhooks: secret %d is not whsec_ and base64: %w", i, err)
+			return nil, fmt.Errorf("server: NewStandardWebhooksVerifier: secret %d is not whsec_ and base64: %w", i, err)
 		case len(key) == 0:
-			return nil, fmt.Errorf("server: StandardWebhooks: secret %d is empty", i)
+			return nil, fmt.Errorf("server: NewStandardWebhooksVerifier: secret %d is empty", i)
 		}
 		v.keys = append(v.keys, key)
 	}

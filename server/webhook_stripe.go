@@ -10,7 +10,7 @@ import (
 	"time"
 )
 
-// StripeVerifier verifies Stripe's webhook deliveries; [StripeSignature]
+// StripeVerifier verifies Stripe's webhook deliveries; [NewStripeVerifier]
 // makes one. Its Verify reads the Stripe-Signature header,
 // "t=<unix time>,v1=<hex>,v1=<hex>,...": any v1 value that is the
 // HMAC-SHA256, with any of the secrets, of the timestamp, a dot and the
@@ -25,23 +25,23 @@ type StripeVerifier struct {
 	secrets [][]byte
 }
 
-// StripeSignature returns the verifier of Stripe's webhooks signed with
+// NewStripeVerifier returns the verifier of Stripe's webhooks signed with
 // any of secrets, each an endpoint's signing secret ("whsec_…", not an API
 // key). Several secrets let deliveries signed with either pass while a
 // secret is rolled; Stripe itself signs with both, for a while, with one
 // v1 value for each. It returns an error for no secret, or for one that is
 // not a signing secret.
-func StripeSignature(secrets ...string) (*StripeVerifier, error) {
+func NewStripeVerifier(secrets ...string) (*StripeVerifier, error) {
 	if len(secrets) == 0 {
-		return nil, errors.New("server: StripeSignature needs a signing secret")
+		return nil, errors.New("server: NewStripeVerifier needs a signing secret")
 	}
 	v := &StripeVerifier{}
 	for i, s := range secrets {
 		switch {
 		case !strings.HasPrefix(s, "whsec_") || len(s) == len("whsec_"):
-			return nil, fmt.Errorf("server: StripeSignature: secret %d is not a webhook signing secret (whsec_…)", i)
+			return nil, fmt.Errorf("server: NewStripeVerifier: secret %d is not a webhook signing secret (whsec_…)", i)
 		case strings.TrimSpace(s) != s:
-			return nil, fmt.Errorf("server: StripeSignature: secret %d has spaces around it", i)
+			return nil, fmt.Errorf("server: NewStripeVerifier: secret %d has spaces around it", i)
 		}
 		v.secrets = append(v.secrets, []byte(s))
 	}

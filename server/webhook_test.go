@@ -173,7 +173,7 @@ const (
 // within five minutes either way; everything else is a 400 problem that
 // says why, and the handle never runs.
 func TestStripeWebhook(t *testing.T) {
-	v, err := server.StripeSignature(stripeSecret, stripePrevious)
+	v, err := server.NewStripeVerifier(stripeSecret, stripePrevious)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -278,7 +278,7 @@ func standardSecret(seed string) string {
 // problem that says why, and the handle never runs.
 func TestStandardWebhooks(t *testing.T) {
 	current, previous, retired := standardSecret("current"), standardSecret("previous"), standardSecret("retired")
-	v, err := server.StandardWebhooks(current, strings.TrimPrefix(previous, "whsec_")) // the prefix is optional
+	v, err := server.NewStandardWebhooksVerifier(current, strings.TrimPrefix(previous, "whsec_")) // the prefix is optional
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -341,7 +341,7 @@ func TestStandardWebhooks(t *testing.T) {
 // A redelivered event is acknowledged, 200 both times, and processed
 // once: the handle says "seen" with ErrDuplicateEvent, wrapped or not.
 func TestWebhookRedelivery(t *testing.T) {
-	v, _ := server.StripeSignature(stripeSecret)
+	v, _ := server.NewStripeVerifier(stripeSecret)
 	d := &deliveries{}
 	ts := newWebhookServer(t, 0, v, d)
 	p := stripeSigned(stripeEvent("evt_again"), stripeSecret, time.Now(), "")
@@ -359,7 +359,7 @@ func TestWebhookRedelivery(t *testing.T) {
 // An error from the handle is a problem with its kind's status, so that
 // the sender retries; an internal one shows nothing of its cause.
 func TestWebhookHandleFails(t *testing.T) {
-	v, _ := server.StripeSignature(stripeSecret)
+	v, _ := server.NewStripeVerifier(stripeSecret)
 	for name, tc := range map[string]struct {
 		err    error
 		status int
@@ -381,7 +381,7 @@ func TestWebhookHandleFails(t *testing.T) {
 // of exactly the cap passes.
 func TestWebhookTooLarge(t *testing.T) {
 	const limit = 4096
-	v, _ := server.StripeSignature(stripeSecret)
+	v, _ := server.NewStripeVerifier(stripeSecret)
 	d := &deliveries{}
 	ts := newWebhookServer(t, limit, v, d)
 	sized := func(id string, n int) *webhook.SignedPayload {
@@ -420,7 +420,7 @@ func TestWebhookTooLarge(t *testing.T) {
 // browser-style cross-origin POST reaches verification, where another
 // route refuses it with 403.
 func TestWebhookCrossOrigin(t *testing.T) {
-	v, _ := server.StripeSignature(stripeSecret)
+	v, _ := server.NewStripeVerifier(stripeSecret)
 	d := &deliveries{}
 	ts := newWebhookServer(t, 0, v, d)
 	browser := func(h http.Header) http.Header {
@@ -448,7 +448,7 @@ func TestWebhookTolerance(t *testing.T) {
 	signedAt := time.Unix(1_700_000_000, 0)
 	p := stripeSigned(stripeEvent("evt_t"), stripeSecret, signedAt, "")
 	h := stripeHeader(p.Header)
-	v, _ := server.StripeSignature(stripeSecret)
+	v, _ := server.NewStripeVerifier(stripeSecret)
 	for _, tc := range []struct {
 		tolerance time.Duration
 		after     time.Duration
@@ -479,15 +479,15 @@ func TestWebhookTolerance(t *testing.T) {
 // A verifier is refused at construction when it could verify nothing.
 func TestWebhookSecrets(t *testing.T) {
 	for name, f := range map[string]func() error{
-		"stripe, none":           func() error { _, err := server.StripeSignature(); return err },
-		"stripe, empty":          func() error { _, err := server.StripeSignature(""); return err },
-		"stripe, prefix alone":   func() error { _, err := server.StripeSignature("whsec_"); return err },
-		"stripe, an API key":     func() error { _, err := server.StripeSignature(stripeSecret, "sk_live_abc"); return err },
-		"stripe, spaces":         func() error { _, err := server.StripeSignature(stripeSecret + "\n"); return err },
-		"standard, none":         func() error { _, err := server.StandardWebhooks(); return err },
-		"standard, empty":        func() error { _, err := server.StandardWebhooks("whsec_"); return err },
-		"standard, not base64":   func() error { _, err := server.StandardWebhooks("whsec_not base64!"); return err },
-		"standard, one of two ✗": func() error { _, err := server.StandardWebhooks(standardSecret("a"), "%%%"); return err },
+		"stripe, none":           func() error { _, err := server.NewStripeVerifier(); return err },
+		"stripe, empty":          func() error { _, err := server.NewStripeVerifier(""); return err },
+		"stripe, prefix alone":   func() error { _, err := server.NewStripeVerifier("whsec_"); return err },
+		"stripe, an API key":     func() error { _, err := server.NewStripeVerifier(stripeSecret, "sk_live_abc"); return err },
+		"stripe, spaces":         func() error { _, err := server.NewStripeVerifier(stripeSecret + "\n"); return err },
+		"standard, none":         func() error { _, err := server.NewStandardWebhooksVerifier(); return err },
+		"standard, empty":        func() error { _, err := server.NewStandardWebhooksVerifier("whsec_"); return err },
+		"standard, not base64":   func() error { _, err := server.NewStandardWebhooksVerifier("whsec_not base64!"); return err },
+		"standard, one of two ✗": func() error { _, err := server.NewStandardWebhooksVerifier(standardSecret("a"), "%%%"); return err },
 	} {
 		if f() == nil {
 			t.Errorf("%s: no error", name)

@@ -23,13 +23,13 @@ func (a *App) apiRoutes() error {
 	}
 	s.Handle("/api/webhooks/stripe", stripe)
 	s.Handle("/api/invoices", s.Route().
-		Get(server.Allow(actions.SignedIn(), a.apiInvoices)).
-		Post(server.Accept(s, actions.SignedIn(), a.apiCreateInvoice)))
+		Get(server.Guard(actions.SignedIn(), a.apiInvoices)).
+		Post(server.Decoded(s, actions.SignedIn(), a.apiCreateInvoice)))
 	s.Handle("/api/invoices/{id}", s.Route().
-		Get(server.Allow(actions.SignedIn(), a.apiInvoice)).
-		Patch(server.Accept(s, actions.SignedIn(), a.apiPatchInvoice)).
-		Delete(server.Allow(actions.RequireRole("admin"), a.apiDeleteInvoice)))
-	s.Handle("/api/invoices/{id}/summary", s.Route().Get(server.Allow(actions.SignedIn(), a.apiSummary)))
+		Get(server.Guard(actions.SignedIn(), a.apiInvoice)).
+		Patch(server.Decoded(s, actions.SignedIn(), a.apiPatchInvoice)).
+		Delete(server.Guard(actions.RequireRole("admin"), a.apiDeleteInvoice)))
+	s.Handle("/api/invoices/{id}/summary", s.Route().Get(server.Guard(actions.SignedIn(), a.apiSummary)))
 	s.Handle("/api/changelog.json", s.Route().Get(a.apiChangelog).
 		CORS(server.CORS{Origins: []string{"*"}, Expose: []string{"ETag"}, MaxAge: time.Hour}))
 	s.Handle("/api/", s.Route().Get(noAPI).Post(noAPI).Put(noAPI).Patch(noAPI).Delete(noAPI))
@@ -212,7 +212,7 @@ func (a *App) apiChangelog(w http.ResponseWriter, r *http.Request) error {
 	for i, e := range entries {
 		out[i] = entry{e.ID, e.Title, e.Body, e.Author, e.CreatedAt.UTC()}
 	}
-	server.CachePublic(w, server.Shared{SMaxAge: time.Minute, StaleWhileRevalidate: 5 * time.Minute})
+	server.CachePublic(w, server.Freshness{SMaxAge: time.Minute, StaleWhileRevalidate: 5 * time.Minute})
 	return server.CachedJSON(w, r, map[string]any{"entries": out})
 }
 

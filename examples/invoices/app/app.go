@@ -72,9 +72,6 @@ type App struct {
 	sessions  *scs.SessionManager
 	closing   sync.Once
 	close     func() // stops the deletion of expired sessions
-	// known holds the patterns of every route, to tell an unknown path
-	// (404) from a known one asked with the wrong method (405).
-	known *http.ServeMux
 }
 
 //go:embed assets
@@ -139,7 +136,7 @@ func New(cfg Config) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &App{cfg: cfg, store: store, reg: reg, files: files, own: own, dummyHash: dummy, known: http.NewServeMux(),
+	a := &App{cfg: cfg, store: store, reg: reg, files: files, own: own, dummyHash: dummy,
 		hashing: make(chan struct{}, max(1, runtime.NumCPU()/2))}
 	a.act = a.newActions()
 	if err := reg.Register(a.act.login, a.act.logout, a.act.createInvoice, a.act.editInvoice,
@@ -175,70 +172,17 @@ func (a *App) Handler() http.Handler { return a.handler }
 func (a *App) Registry() *actions.Registry { return a.reg }
 
 func (a *App) routes() error {
-	a.page("/login", a.loginPage)
-	a.page("/{$}", a.dashboardPage)
-	a.page("/invoices/new", a.newInvoicePage)
-	a.page("/invoices/{id}", a.invoicePage)
-	a.page("/profile", a.profilePage)
-	a.page("/changelog", a.changelogPage)
-	a.handle("GET /static/", a.files)
-	a.handle("GET /assets/", a.own)
+	a.srv.Page("/login", a.loginPage)
+	a.srv.Page("/{$}", a.dashboardPage)
+	a.srv.Page("/invoices/new", a.newInvoicePage)
+	a.srv.Page("/invoices/{id}", a.invoicePage)
+	a.srv.Page("/profile", a.profilePage)
+	a.srv.Page("/changelog", a.changelogPage)
+	a.srv.Handle("GET /static/", a.files)
+	a.srv.Handle("GET /assets/", a.own)
 	// Pages link the icon; this is for what asks the conventional path.
-	a.handle("GET /favicon.ico", http.RedirectHandler(a.own.URL("favicon.svg"), http.StatusMovedPermanently))
-	if err := a.apiRoutes(); err != nil {
-		return err
-	}
-	a.known.Handle("POST "+server.ActionsPath+"{id}", http.NotFoundHandler()) // the server's own route
-	a.srv.Handle("/", a.unknownPath())
-	return nil
-}
-
-// page registers a page, which answers GET and POST.
-func (a *App) page(path string, render server.PageFunc) {
-	a.srv.Page(path, render)
-	a.known.Handle("GET "+path, http.NotFoundHandler())
-	a.known.Handle("POST "+path, http.NotFoundHandler())
-}
-
-// handle registers a route handler for pattern, which names its method.
-func (a *App) handle(pattern string, h http.Handler) {
-	a.srv.Handle(pattern, h)
-	a.known.Handle(pattern, http.NotFoundHandler())
-}
-
-// unknownPath answers what no route matched, whatever the method: the
-// styled 404 page for a path the app does not serve, and 405 with Allow for
-// a path it serves with other methods (the catch-all "/" takes every method,
-// so the server's own mux no longer answers those).
-func (a *App) unknownPath() http.Handler {
-	notFound := a.srv.PageHandler(func(http.ResponseWriter, *http.Request, *actions.Result) (templ.Component, error) {
-		return nil, errNoPage
-	})
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if a.knownPath(r) {
-			h, _ := a.known.Handler(r) // ServeMux's 405, with Allow
-			h.ServeHTTP(w, r)
-			return
-		}
-		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			r = r.Clone(r.Context())
-			r.Method = http.MethodGet // a page renders on GET; nothing runs
-		}
-		notFound.ServeHTTP(w, r)
-	})
-}
-
-// knownPath reports whether some route serves r's path, with any method:
-// the app's routes answer GET (and so HEAD) or POST, nothing else.
-func (a *App) knownPath(r *http.Request) bool {
-	probe := r.Clone(r.Context())
-	for _, m := range []string{http.MethodGet, http.MethodPost} {
-		probe.Method = m
-		if _, pattern := a.known.Handler(probe); pattern != "" {
-			return true
-		}
-	}
-	return false
+	a.srv.Handle("GET /favicon.ico", http.RedirectHandler(a.own.URL("favicon.svg"), http.StatusMovedPermanently))
+	return a.apiRoutes()
 }
 
 // view is what every page's layout needs.

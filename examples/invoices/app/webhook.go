@@ -31,7 +31,7 @@ func (a *App) stripeWebhook() (*server.Route, error) {
 	if secret == "" {
 		secret = DevStripeSecret
 	}
-	v, err := server.StripeSignature(secret)
+	v, err := server.NewStripeVerifier(secret)
 	if err != nil {
 		return nil, fmt.Errorf("app: Config.StripeSecret: %w", err)
 	}
