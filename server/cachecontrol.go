@@ -36,8 +36,8 @@ func (s Freshness) String() string {
 // CachePublic lets any cache keep the answer, for as long as s says: the
 // opt-in of a public resource such as a changelog. A [Route] never lets a
 // shared cache keep the answer to a signed-in caller, to a request with an
-// Authorization header, or one that sets a cookie: it turns "public" into
-// "private, no-cache" there.
+// Authorization header, or one that sets a cookie: it makes any
+// Cache-Control private there (see [Route]).
 func CachePublic(w http.ResponseWriter, s Freshness) { w.Header().Set("Cache-Control", s.String()) }
 
 // CachePrivate lets the caller's browser alone keep the answer, asking
@@ -51,11 +51,12 @@ func CacheNone(w http.ResponseWriter) { w.Header()["Cache-Control"] = headerNoSt
 
 var headerNoCache = []string{"no-cache"}
 
-// guardCache sets the Cache-Control of a route's answer as it is sent: a
-// signed-in caller's answer (or one setting a cookie) is private, and
-// "private, no-cache" when the handler set nothing or set it public; an
-// anonymous answer the handler set nothing on is "no-cache", for routes
-// are dynamic unless they opt in.
+// guardCache sets the Cache-Control of a route's answer as it is sent. A
+// signed-in caller's answer (or one setting a cookie) is private: with
+// nothing set it is "private, no-cache"; set public or shared, it loses
+// those directives and becomes private, keeping the rest (a browser's
+// max-age). An anonymous answer the handler set nothing on is "no-cache",
+// for routes are dynamic unless they opt in.
 func guardCache(h http.Header, signedIn bool) {
 	cc := h.Get("Cache-Control")
 	private := signedIn || len(h["Set-Cookie"]) > 0
@@ -64,7 +65,31 @@ func guardCache(h http.Header, signedIn bool) {
 		h["Cache-Control"] = headerBackable
 	case cc == "":
 		h["Cache-Control"] = headerNoCache
-	case private && (strings.Contains(cc, "public") || strings.Contains(cc, "s-maxage")):
-		h["Cache-Control"] = headerBackable
+	case private:
+		if p := privately(cc); p != cc {
+			h.Set("Cache-Control", p)
+		}
 	}
+}
+
+// privately is the Cache-Control value cc, made private: unchanged when it
+// says private or no-store; otherwise without what only shared caches
+// read (public, s-maxage, proxy-revalidate), and private first.
+func privately(cc string) string {
+	out := []string{"private"}
+	for d := range strings.SplitSeq(cc, ",") {
+		d = strings.TrimSpace(d)
+		name, _, _ := strings.Cut(strings.ToLower(d), "=")
+		switch name {
+		case "private", "no-store":
+			return cc
+		case "public", "s-maxage", "proxy-revalidate", "":
+			continue
+		}
+		out = append(out, d)
+	}
+	if len(out) == 1 {
+		out = append(out, "no-cache")
+	}
+	return strings.Join(out, ", ")
 }

@@ -45,6 +45,15 @@ type cors struct {
 	maxAge      string
 }
 
+// Check reports what is wrong with c, if anything: no origin, a malformed
+// one, or "*" with other origins or with Credentials. [Route.CORS] panics
+// on such a configuration; Check lets an app that reads its origins from
+// its environment say so at start-up.
+func (c CORS) Check() error {
+	_, err := c.compile()
+	return err
+}
+
 // compile checks c and makes it ready to answer.
 func (c CORS) compile() (*cors, error) {
 	out := &cors{origins: map[string]bool{}, headers: map[string]bool{}, credentials: c.Credentials,
@@ -60,6 +69,9 @@ func (c CORS) compile() (*cors, error) {
 		u, err := url.Parse(o)
 		if err != nil || u.Scheme == "" || u.Host == "" || u.Path != "" || u.RawQuery != "" || u.User != nil {
 			return nil, fmt.Errorf("origin %q is not one such as https://app.example.com", o)
+		}
+		if p := u.Port(); u.Scheme == "https" && p == "443" || u.Scheme == "http" && p == "80" {
+			return nil, fmt.Errorf("origin %q names its default port, which browsers leave out", o)
 		}
 		out.origins[strings.ToLower(o)] = true
 	}
@@ -87,6 +99,21 @@ func (c CORS) compile() (*cors, error) {
 // allows reports whether scripts of origin may call the route.
 func (c *cors) allows(origin string) bool {
 	return origin != "" && origin != "null" && (c.any || c.origins[strings.ToLower(origin)])
+}
+
+// admits reports whether an unsafe request from another origin may run on
+// the route, which answers the methods of allow: its origin is allowed,
+// its method too, and it carries cookies only when Credentials allows
+// them. A browser sends cookies with a cross-site form, whatever CORS
+// says; without Credentials, such a request is left to cross-origin
+// protection, so that no site acts as the user.
+func (c *cors) admits(r *http.Request, allow string) bool {
+	methods := c.methods
+	if methods == "" {
+		methods = allow
+	}
+	return c.allows(r.Header.Get("Origin")) && listHas(methods, r.Method) &&
+		(c.credentials || r.Header.Get("Cookie") == "")
 }
 
 // vary names what a CORS answer depends on, for caches.

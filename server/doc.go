@@ -74,7 +74,7 @@
 // ([Server.Decode]: JSON with unknown fields and trailing data refused, or
 // a form), so a 422 names the same field keys a form shows; [Guard] guards
 // a method with no input. Every body is capped ([Route.MaxBytes], 413) and
-// charged to the server's body budget; [ReadBody] gives the raw bytes.
+// charged to the server's body budget; [Server.ReadBody] gives the raw bytes.
 //
 // Answers: [JSON]; [Cached] and [NotModified] (a strong ETag, 304 for
 // If-None-Match, and If-Modified-Since with [LastModified]); [CachePublic]

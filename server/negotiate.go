@@ -35,10 +35,17 @@ type mediaRange struct {
 	q        float64
 }
 
+// maxRanges bounds the ranges read from an Accept header: a hostile one
+// may hold a million.
+const maxRanges = 32
+
 func parseAccept(values []string) []mediaRange {
 	var out []mediaRange
 	for _, v := range values {
 		for item := range strings.SplitSeq(v, ",") {
+			if len(out) == maxRanges {
+				return out
+			}
 			mt, params, _ := strings.Cut(item, ";")
 			typ, sub, ok := strings.Cut(strings.ToLower(strings.TrimSpace(mt)), "/")
 			if ok {

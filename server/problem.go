@@ -86,6 +86,9 @@ func writeProblem(w http.ResponseWriter, p Problem) {
 		return
 	}
 	h := w.Header()
+	for _, k := range [...]string{"Etag", "Last-Modified", "Location", "Content-Disposition", "Content-Encoding"} {
+		delete(h, k) // set by the handler for the answer it did not give
+	}
 	h["Content-Type"] = headerProblem
 	h["Cache-Control"] = headerNoStore
 	h["Content-Length"] = []string{strconv.Itoa(len(body))}

@@ -3,6 +3,7 @@ package server
 import (
 	"errors"
 	"fmt"
+	"mime"
 	"net/http"
 	"net/url"
 	"strings"
@@ -101,8 +102,16 @@ func (s *Server) redirect(w http.ResponseWriter, target string, status int) erro
 	return nil
 }
 
-// isFormBody reports whether r's body is a form, as a browser sends one.
+// isFormBody reports whether r came from a form, as a browser sends one:
+// a navigation, or a body of one of the three encodings a form has.
 func isFormBody(r *http.Request) bool {
-	ct := r.Header.Get("Content-Type")
-	return strings.HasPrefix(ct, "application/x-www-form-urlencoded") || strings.HasPrefix(ct, "multipart/form-data")
+	if r.Header.Get("Sec-Fetch-Mode") == "navigate" {
+		return true
+	}
+	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	switch mt {
+	case "application/x-www-form-urlencoded", "multipart/form-data", "text/plain":
+		return true
+	}
+	return false
 }

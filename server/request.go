@@ -15,10 +15,14 @@ import (
 // a handler that returns it answers 413.
 type routeBody struct {
 	io.ReadCloser
-	limit int64
+	limit    int64
+	declared int64 // the Content-Length, or -1
 }
 
 func (b *routeBody) Read(p []byte) (int, error) {
+	if b.declared > b.limit {
+		return 0, actions.TooLarge(b.limit) // said before a byte is read
+	}
 	n, err := b.ReadCloser.Read(p)
 	if err != nil && err != io.EOF {
 		err = bodyError(err, b.limit)
@@ -48,17 +52,19 @@ func limitOf(r *http.Request) int64 {
 }
 
 // ReadBody reads the whole body of r, as it came: the raw bytes a webhook
-// signature covers. Through a [Route], the body is capped at the route's
-// limit (see [Route.MaxBytes]); a body over it is an error of kind
-// [actions.KindTooLarge], which a handler returns to answer 413. Outside
-// a Route, the cap is [actions.DefaultMaxBodyBytes].
-func ReadBody(r *http.Request) ([]byte, error) {
+// signature covers. It is capped at the route's limit (see
+// [Route.MaxBytes]), or outside a [Route] at the registry's default body
+// cap; a body over it is an error of kind [actions.KindTooLarge], which a
+// handler returns to answer 413. Only a Route charges a body to the
+// server's body budget.
+func (s *Server) ReadBody(r *http.Request) ([]byte, error) {
 	if r.Body == nil || r.Body == http.NoBody {
 		return nil, nil
 	}
 	body := r.Body
 	if _, ok := body.(*routeBody); !ok {
-		body = &routeBody{ReadCloser: http.MaxBytesReader(nil, body, actions.DefaultMaxBodyBytes), limit: actions.DefaultMaxBodyBytes}
+		limit := s.cfg.Actions.MaxBodyBytes()
+		body = &routeBody{ReadCloser: http.MaxBytesReader(nil, body, limit), limit: limit, declared: r.ContentLength}
 	}
 	return io.ReadAll(body)
 }
@@ -69,7 +75,8 @@ func ReadBody(r *http.Request) ([]byte, error) {
 // validator and the same field error keys: a field's form tag, else its Go
 // name, so an input tagged `form:"title" json:"title"` is keyed "title"
 // either way. A handler returns its error as it is: 413, 415, 400, or 422
-// with the fields in a problem.
+// with the fields in a problem. It reads at most the route's limit, or
+// outside a [Route] the registry's default body cap.
 func (s *Server) Decode(r *http.Request, v any) error {
 	return s.cfg.Actions.Decode(r, v, limitOf(r))
 }

@@ -70,7 +70,8 @@ func Cached(w http.ResponseWriter, r *http.Request, ctype string, body []byte) e
 // NotModified sets the validators of the resource's current version on w,
 // its strong etag (quoted, such as `"v42"`; "" for none) and the time it
 // last changed (zero for unknown), and reports whether the request's copy
-// is that version: then it has answered 304, and the handler is done. It
+// is that version: then it has answered 304 (412 Precondition Failed for a
+// method other than GET and HEAD), and the handler is done. It
 // lets a handler that knows the version before building the body (a row's
 // version column) skip building it. If-None-Match decides when present;
 // If-Modified-Since only without it, and only for GET and HEAD (RFC 9110
@@ -92,8 +93,13 @@ func NotModified(w http.ResponseWriter, r *http.Request, etag string, modified t
 		t, err := http.ParseTime(ims)
 		fresh = err == nil && !modified.After(t)
 	}
-	if fresh {
+	switch {
+	case fresh && (r.Method == http.MethodGet || r.Method == http.MethodHead):
 		w.WriteHeader(http.StatusNotModified)
+	case fresh:
+		// An unsafe method whose If-None-Match names the current version
+		// fails its precondition (RFC 9110 13.1.2): "create only if absent".
+		w.WriteHeader(http.StatusPreconditionFailed)
 	}
 	return fresh
 }

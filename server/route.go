@@ -50,15 +50,19 @@ func (rt *Route) exemptCrossOrigin() *Route {
 	return rt
 }
 
+// maxRouteBody is the largest body cap of a route, as of an action.
+const maxRouteBody = 1 << 30
+
 // MaxBytes caps the bodies of the route's requests at n bytes, counted as
 // they stream, in place of the registry's default (1 MB unless configured;
-// see [actions.Config]). A body over it is answered 413 when its
-// Content-Length says so, before the handler runs, and is otherwise an
-// error of kind [actions.KindTooLarge] from the read that passes it. It
-// panics for n <= 0.
+// see [actions.Config]). A body over it is an error of kind
+// [actions.KindTooLarge] (413) from its first read when its Content-Length
+// says so, and otherwise from the read that passes the cap: a handler's
+// policy runs first, so a caller it refuses learns nothing of the cap. It
+// panics for a size outside 1 byte to 1 GB.
 func (rt *Route) MaxBytes(n int64) *Route {
-	if n <= 0 {
-		panic("server: Route.MaxBytes of a non-positive size")
+	if n <= 0 || n > maxRouteBody {
+		panic("server: Route.MaxBytes wants a size from 1 byte to 1 GB")
 	}
 	rt.limit = n
 	return rt
@@ -147,6 +151,9 @@ func (rt *Route) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if err := rt.checkCrossOrigin(r); err != nil {
 		rt.s.problem(w, r, crossOriginError(err))
+		if info := infoOf(w); info != nil {
+			info.outcome = "cross_origin" // as the middleware's refusal says
+		}
 		return
 	}
 	release, err := rt.capBody(w, r)
@@ -173,16 +180,17 @@ func (rt *Route) options(w http.ResponseWriter, r *http.Request) {
 }
 
 // checkCrossOrigin refuses an unsafe request from another origin, unless
-// the route is exempt or its CORS allows that origin.
+// the route is exempt or its CORS admits the request.
 func (rt *Route) checkCrossOrigin(r *http.Request) error {
-	if rt.exempt || rt.cors != nil && rt.cors.allows(r.Header.Get("Origin")) {
+	if rt.exempt || rt.cors != nil && rt.cors.admits(r, rt.allow) {
 		return nil
 	}
 	return rt.s.CheckCrossOrigin(r)
 }
 
 // capBody charges the body budget for r's body and caps it at the route's
-// limit. A Content-Length over the limit is refused before a byte is read.
+// limit. A Content-Length over the limit fails the first read, before a
+// byte is read.
 func (rt *Route) capBody(w http.ResponseWriter, r *http.Request) (release func(), err error) {
 	if r.Body == nil || r.Body == http.NoBody {
 		return noRelease, nil
@@ -191,12 +199,9 @@ func (rt *Route) capBody(w http.ResponseWriter, r *http.Request) (release func()
 	if limit == 0 {
 		limit = rt.s.cfg.Actions.MaxBodyBytes()
 	}
-	if r.ContentLength > limit {
-		return nil, actions.TooLarge(limit)
-	}
 	if release, err = rt.s.chargeBody(r); err != nil {
 		return nil, err
 	}
-	r.Body = &routeBody{ReadCloser: http.MaxBytesReader(w, r.Body, limit), limit: limit}
+	r.Body = &routeBody{ReadCloser: http.MaxBytesReader(w, r.Body, limit), limit: limit, declared: r.ContentLength}
 	return release, nil
 }

@@ -28,6 +28,9 @@ func TestRouteCrossOrigin(t *testing.T) {
 			Origins: []string{"https://app.example"}, Headers: []string{"Authorization", "Content-Type"},
 			Expose: []string{"ETag"}, Credentials: true, MaxAge: 10 * time.Minute,
 		}))
+		s.Handle("/any", s.Route().Post(ok204).CORS(server.CORS{Origins: []string{"*"}}))
+		s.Handle("/narrow", s.Route().Post(ok204).Delete(ok204).CORS(server.CORS{
+			Origins: []string{"https://app.example"}, Methods: []string{"DELETE"}}))
 	})
 	for _, tc := range []struct {
 		name, path string
@@ -42,6 +45,10 @@ func TestRouteCrossOrigin(t *testing.T) {
 		{"CORS origin", "/open", crossSite("https://app.example"), 204, "https://app.example"},
 		{"other origin", "/open", crossSite("https://evil.example"), 403, ""},
 		{"null on CORS route", "/open", []string{"Origin", "null"}, 403, ""},
+		{"CORS origin with its cookies", "/open", append(crossSite("https://app.example"), "Cookie", "session=1"), 204, "https://app.example"},
+		{"any origin, no cookies", "/any", crossSite("https://evil.example"), 204, "*"},
+		{"any origin with the user's cookies", "/any", append(crossSite("https://evil.example"), "Cookie", "session=1"), 403, "*"},
+		{"CORS origin, a method CORS leaves out", "/narrow", crossSite("https://app.example"), 403, "https://app.example"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			resp, body := do(t, "POST", ts.URL+tc.path, "{}", tc.headers...)
@@ -54,7 +61,7 @@ func TestRouteCrossOrigin(t *testing.T) {
 			if tc.status == 403 && problemIn(t, body).Detail != "Cross-origin request refused." {
 				t.Errorf("403 body: %s", body)
 			}
-			if tc.path == "/open" && resp.Header.Get("Vary") != "Origin" {
+			if tc.path != "/closed" && resp.Header.Get("Vary") != "Origin" {
 				t.Errorf("Vary %q, want Origin", resp.Header.Values("Vary"))
 			}
 		})
@@ -192,6 +199,9 @@ func TestRouteRedirect(t *testing.T) {
 		{"GET", "?to=//evil.example/", "", nil, 400, ""},
 		{"GET", "?to=javascript:alert(1)", "", nil, 400, ""},
 		{"PUT", "", "{}", nil, 308, "/moved"},
+		{"POST", "", "a=1", []string{"Content-Type", "Application/X-WWW-Form-URLEncoded; charset=UTF-8"}, 303, "/done"},
+		{"POST", "", "a=1", []string{"Content-Type", "text/plain"}, 303, "/done"}, // a form's third encoding
+		{"POST", "", "{}", []string{"Content-Type", "application/json", "Sec-Fetch-Mode", "navigate"}, 303, "/done"},
 	} {
 		resp, body := do(t, tc.method, ts.URL+"/go"+tc.query, tc.body, tc.headers...)
 		if resp.StatusCode != tc.status || resp.Header.Get("Location") != tc.location {
@@ -206,12 +216,13 @@ func TestRouteRedirect(t *testing.T) {
 func TestRouteConditional(t *testing.T) {
 	changed := time.Date(2026, 11, 20, 9, 30, 15, 500, time.UTC)
 	ts := apiServer(t, server.Config{}, func(s *server.Server) {
-		s.Handle("/v", s.Route().Get(func(w http.ResponseWriter, r *http.Request) error {
+		v := func(w http.ResponseWriter, r *http.Request) error {
 			if server.NotModified(w, r, `"v7"`, changed) {
 				return nil
 			}
 			return server.JSON(w, 200, map[string]int{"version": 7})
-		}))
+		}
+		s.Handle("/v", s.Route().Get(v).Put(v))
 		s.Handle("/c", s.Route().Get(func(w http.ResponseWriter, r *http.Request) error {
 			server.LastModified(w, changed)
 			return server.Cached(w, r, "text/plain", []byte("seven"))
@@ -235,8 +246,15 @@ func TestRouteConditional(t *testing.T) {
 		{"/v", []string{"If-Modified-Since", "yesterday"}, 200},
 		{"/c", []string{"If-Modified-Since", lm}, 304},
 		{"/c", []string{"If-Modified-Since", before}, 200},
+		{"PUT /v", []string{"If-None-Match", `"v7"`}, 412}, // "only if it is not this version"
+		{"PUT /v", []string{"If-None-Match", `"v6"`}, 200},
+		{"PUT /v", []string{"If-Modified-Since", lm}, 200}, // not for unsafe methods
 	} {
-		resp, body := do(t, "GET", ts.URL+tc.path, "", tc.headers...)
+		method, path, ok := strings.Cut(tc.path, " ")
+		if !ok {
+			method, path = "GET", tc.path
+		}
+		resp, body := do(t, method, ts.URL+path, "", tc.headers...)
 		if resp.StatusCode != tc.status {
 			t.Errorf("%s %v: %d, want %d", tc.path, tc.headers, resp.StatusCode, tc.status)
 		}
@@ -261,6 +279,14 @@ func TestRouteCacheControl(t *testing.T) {
 			return server.JSON(w, 200, "news")
 		}))
 		s.Handle("/plain", s.Route().Get(func(w http.ResponseWriter, r *http.Request) error { return server.JSON(w, 200, "x") }))
+		s.Handle("/browser", s.Route().Get(func(w http.ResponseWriter, r *http.Request) error {
+			w.Header().Set("Cache-Control", "max-age=600, must-revalidate") // no "public": a shared cache may keep it too
+			return server.JSON(w, 200, "x")
+		}))
+		s.Handle("/shared", s.Route().Get(func(w http.ResponseWriter, r *http.Request) error {
+			w.Header().Set("Cache-Control", "public, s-maxage=600")
+			return server.JSON(w, 200, "x")
+		}))
 		s.Handle("/secret", s.Route().Get(func(w http.ResponseWriter, r *http.Request) error {
 			server.CacheNone(w)
 			return server.JSON(w, 200, "x")
@@ -273,9 +299,12 @@ func TestRouteCacheControl(t *testing.T) {
 		want    string
 	}{
 		{"/news", nil, public},
-		{"/news", []string{"Authorization", "Bearer ann"}, "private, no-cache"},
-		{"/news", []string{"Authorization", "Bearer nobody"}, "private, no-cache"},
-		{"/news?cookie", nil, "private, no-cache"},
+		{"/news", []string{"Authorization", "Bearer ann"}, "private, max-age=0, stale-while-revalidate=300"},
+		{"/news", []string{"Authorization", "Bearer nobody"}, "private, max-age=0, stale-while-revalidate=300"},
+		{"/news?cookie", nil, "private, max-age=0, stale-while-revalidate=300"},
+		{"/browser", []string{"Authorization", "Bearer ann"}, "private, max-age=600, must-revalidate"},
+		{"/browser", nil, "max-age=600, must-revalidate"},
+		{"/shared", []string{"Authorization", "Bearer ann"}, "private, no-cache"},
 		{"/plain", nil, "no-cache"},
 		{"/plain", []string{"Authorization", "Bearer ann"}, "private, no-cache"},
 		{"/secret", []string{"Authorization", "Bearer ann"}, "no-store"},
@@ -310,6 +339,29 @@ func TestNegotiate(t *testing.T) {
 		if got := server.Negotiate(w, r, offers...); got != tc.want || w.Header().Get("Vary") != "Accept" {
 			t.Errorf("Accept %q: %q (Vary %q), want %q", tc.accept, got, w.Header().Get("Vary"), tc.want)
 		}
+	}
+	// A hostile header of a hundred thousand ranges costs what 32 do.
+	r := httptest.NewRequest("GET", "/", nil)
+	r.Header.Set("Accept", strings.Repeat("a/b;q=0.1,", 100_000)+"text/csv")
+	allocs := testing.AllocsPerRun(10, func() { server.Negotiate(httptest.NewRecorder(), r, offers...) })
+	if allocs > 30 {
+		t.Errorf("a huge Accept header: %.0f allocations", allocs)
+	}
+}
+
+// A problem leaves out the validators and target a handler set for the
+// answer it did not give.
+func TestProblemDropsHandlerHeaders(t *testing.T) {
+	ts := apiServer(t, server.Config{}, func(s *server.Server) {
+		s.Handle("/x", s.Route().Get(func(w http.ResponseWriter, r *http.Request) error {
+			w.Header().Set("ETag", `"v1"`)
+			w.Header().Set("Location", "/x/1")
+			return actions.ErrNotFound
+		}))
+	})
+	resp, _ := do(t, "GET", ts.URL+"/x", "")
+	if resp.StatusCode != 404 || resp.Header.Get("ETag") != "" || resp.Header.Get("Location") != "" {
+		t.Errorf("%d %v", resp.StatusCode, resp.Header)
 	}
 }
 

@@ -94,7 +94,7 @@ func (s *Server) Webhook(v WebhookVerifier, handle func(ctx context.Context, e W
 		panic("server: Webhook needs a verifier and a handle")
 	}
 	return s.Route().Post(func(w http.ResponseWriter, r *http.Request) error {
-		body, err := ReadBody(r) // capped by the route, charged to the body budget
+		body, err := s.ReadBody(r) // capped by the route, charged to the body budget
 		if err != nil {
 			return err
 		}
