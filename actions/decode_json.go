@@ -67,7 +67,7 @@ func decodeJSON(c *core, body *limitedBody) (*payload, error) {
 		if p.fields == nil {
 			p.fields = map[string]string{}
 		}
-		p.fields[te.Field] = conversionMessage(te.Type) // decoding stops here; validation reports the rest
+		p.fields[formKey(c.inType, te.Field)] = conversionMessage(te.Type) // decoding stops here; validation reports the rest
 		return p, nil
 	}
 	if _, err := dec.Token(); err != io.EOF {
@@ -98,4 +98,28 @@ func jsonError(body *limitedBody, err error) error {
 		return malformed("The JSON body has an unknown field %s.", strings.TrimPrefix(err.Error(), "json: unknown field "))
 	}
 	return malformed("The JSON body does not decode into the action's input.")
+}
+
+// formKey turns the JSON path of a field of t ("invoice.due_date") into
+// its key in the form key space that validation uses ("invoice.due"), so
+// that a value of the wrong type and a broken rule name the field alike.
+// A segment it cannot follow is kept as it is.
+func formKey(t reflect.Type, path string) string {
+	var out []string
+	for seg := range strings.SplitSeq(path, ".") {
+		for t != nil && (t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Array) {
+			t = t.Elem()
+		}
+		var f reflect.StructField
+		ok := t != nil && t.Kind() == reflect.Struct
+		if ok {
+			f, ok = jsonField(t, seg)
+		}
+		if !ok {
+			out, t = append(out, seg), nil
+			continue
+		}
+		out, t = append(out, formName(f)), f.Type
+	}
+	return strings.Join(out, ".")
 }

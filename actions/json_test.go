@@ -2,6 +2,8 @@ package actions_test
 
 import (
 	"context"
+	"maps"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -74,5 +76,70 @@ func TestJSONFieldErrorsAndDates(t *testing.T) {
 		if diff := cmp.Diff(actions.KindMalformed, res.Kind); diff != "" || !strings.Contains(res.Error, says) {
 			t.Errorf("%s: %v %q", body, res.Kind, res.Error)
 		}
+	}
+}
+
+// A JSON value of the wrong type is keyed as its field's form name, as the
+// validator keys it, so the two never name one field twice.
+func TestJSONTypeErrorKeyedAsForm(t *testing.T) {
+	type In struct {
+		Title string `json:"title" validate:"required"`
+		Due   struct {
+			Days int `form:"days" json:"in_days"`
+		} `form:"due" json:"due_date"`
+	}
+	reg, err := actions.NewRegistry(actions.Config{Keys: ring(secret)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for body, want := range map[string]map[string]string{
+		`{"title":5}`: {"Title": "This value is not valid."},
+		`{"title":"x","due_date":{"in_days":"soon"}}`: {"due.days": "Enter a whole number."},
+	} {
+		req := httptest.NewRequest("POST", "/", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		var in In
+		err := reg.Decode(req, &in, 0)
+		if e, ok := err.(*actions.Error); !ok || !maps.Equal(e.Fields, want) {
+			t.Errorf("%s: %v, want fields %v", body, err, want)
+		}
+	}
+}
+
+// Decode reads a body as an action reads its input: within its limit, in
+// the content types actions take, into a pointer to a struct.
+func TestDecode(t *testing.T) {
+	type In struct {
+		Name string `form:"name" json:"name" validate:"required"`
+	}
+	reg, err := actions.NewRegistry(actions.Config{Keys: ring(secret)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		ctype, body string
+		limit       int64
+		kind        actions.Kind
+		want        string
+	}{
+		{"application/json", `{"name":"ann"}`, 0, 0, "ann"},
+		{"application/x-www-form-urlencoded", "name=bob", 0, 0, "bob"},
+		{"multipart/form-data; boundary=X", "--X\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\ncy\r\n--X--\r\n", 0, 0, "cy"},
+		{"application/json", `{"name":"ann"}`, 5, actions.KindTooLarge, ""},
+		{"application/json", `{"name":""}`, 0, actions.KindInvalid, ""},
+		{"text/csv", `name`, 0, actions.KindUnsupportedMedia, ""},
+		{"application/x-www-form-urlencoded", "name=bob&role=admin", 0, actions.KindMalformed, ""},
+	} {
+		req := httptest.NewRequest("POST", "/", strings.NewReader(tc.body))
+		req.Header.Set("Content-Type", tc.ctype)
+		var in In
+		err := reg.Decode(req, &in, tc.limit)
+		if tc.want != "" && (err != nil || in.Name != tc.want) || tc.want == "" && actions.KindOf(err) != tc.kind {
+			t.Errorf("%s %q: %v, %+v", tc.ctype, tc.body, err, in)
+		}
+	}
+	var notStruct int
+	if err := reg.Decode(httptest.NewRequest("POST", "/", strings.NewReader("{}")), &notStruct, 0); actions.KindOf(err) != actions.KindInternal {
+		t.Errorf("into an int: %v", err)
 	}
 }

@@ -70,6 +70,22 @@ func Public() Policy { return Policy{name: "public", public: true} }
 // policy), and so can run only once the input is decoded and valid.
 func (pol Policy) NeedsInput() bool { return pol.in != nil }
 
+// Fits reports why the policy cannot guard an input of type t (nil for a
+// caller with no input), or nil when it can: the zero Policy guards
+// nothing, and an [Authorize] policy needs its own input type. A route
+// checks this once, when it is set up.
+func (pol Policy) Fits(t reflect.Type) error {
+	switch {
+	case !pol.public && pol.check == nil:
+		return fmt.Errorf("actions: the zero Policy allows nobody; use SignedIn, RequireRole, Public or Authorize")
+	case pol.in != nil && t == nil:
+		return fmt.Errorf("actions: the policy takes an input of type %v, and there is none", pol.in)
+	case pol.in != nil && pol.in != t:
+		return fmt.Errorf("actions: the policy takes %v but the input is %v", pol.in, t)
+	}
+	return nil
+}
+
 // Check runs the policy for the principal in ctx and in, the validated
 // input (nil when the policy does not need it; see [Policy.NeedsInput]).
 // A refusal keeps its kind ([KindUnauthenticated], [KindForbidden] or

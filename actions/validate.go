@@ -76,9 +76,9 @@ func validationMessage(fe validator.FieldError) string {
 		return "This must be less than " + p + "."
 	case "len":
 		if fe.Kind() == reflect.String {
-			return "Use exactly " + p + " characters."
+			return "Use exactly " + p + plural(p, " character.", " characters.")
 		}
-		return "This must have exactly " + p + " items."
+		return "This must have exactly " + p + plural(p, " item.", " items.")
 	}
 	return fmt.Sprintf("This value breaks the %q rule.", fe.Tag())
 }
@@ -88,11 +88,19 @@ func validationMessage(fe validator.FieldError) string {
 func sizeMessage(k reflect.Kind, bound, p string) string {
 	switch k {
 	case reflect.String:
-		return "Use " + bound + " " + p + " characters."
+		return "Use " + bound + " " + p + plural(p, " character.", " characters.")
 	case reflect.Slice, reflect.Map:
-		return "Add " + bound + " " + p + " items."
+		return "Add " + bound + " " + p + plural(p, " item.", " items.")
 	}
 	return "This must be " + bound + " " + p + "."
+}
+
+// plural is one when the count n is "1", and many otherwise.
+func plural(n, one, many string) string {
+	if n == "1" {
+		return one
+	}
+	return many
 }
 
 // conversionMessage is the field error of a value that does not convert to

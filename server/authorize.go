@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"reflect"
 
 	"github.com/formwork-dev/formwork/actions"
 )
@@ -13,8 +14,8 @@ import (
 // WWW-Authenticate for nobody, 403 for the wrong principal. A policy that
 // needs the input ([actions.Authorize]) needs [Decoded]: Allow panics.
 func Guard(policy actions.Policy, h HandlerFunc) HandlerFunc {
-	if policy.NeedsInput() {
-		panic("server: Guard with a policy that needs the input; use Decoded")
+	if err := policy.Fits(nil); err != nil {
+		panic("server: Guard: " + err.Error() + " (a policy on the input needs Decoded)")
 	}
 	return func(w http.ResponseWriter, r *http.Request) error {
 		if err := policy.Check(r.Context(), nil); err != nil {
@@ -29,8 +30,16 @@ func Guard(policy actions.Policy, h HandlerFunc) HandlerFunc {
 // first, before the body is read; then the body decoded into In and
 // validated ([Server.Decode]); then a policy that needs the input
 // ([actions.Authorize]); then h with the input. Each failure is a problem:
-// 413, 415, 400, 422 with the field errors, 401 or 403.
+// 413, 415, 400, 422 with the field errors, 401, 403 or 404. Decoded takes
+// the server for its decoder and validator (the registry's), and panics,
+// when it is called, for a policy that cannot guard In: the zero Policy,
+// or an Authorize policy of another input type. The policy sees the
+// principal and the input; a rule on the path's values (an owner of
+// {id}) belongs in h.
 func Decoded[In any](s *Server, policy actions.Policy, h func(w http.ResponseWriter, r *http.Request, in In) error) HandlerFunc {
+	if err := policy.Fits(reflect.TypeFor[In]()); err != nil {
+		panic("server: Decoded: " + err.Error())
+	}
 	return func(w http.ResponseWriter, r *http.Request) error {
 		ctx := r.Context()
 		if !policy.NeedsInput() {

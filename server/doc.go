@@ -84,6 +84,10 @@
 // form, 307 or 308 otherwise, same-origin unless allowlisted); [PathInt64]
 // (404 for an ID that is not one).
 //
+// The examples (ExampleDecoded, ExampleRoute_CORS, ExampleServer_Route,
+// ExampleServer_Webhook, ExampleEvents, ExampleNewStream) run as tests,
+// and show on pkg.go.dev beside what they use.
+//
 // A handler streams what is meant to stream: [NewStream] sends a body in
 // pieces, each flushed as it is written, and [Events] answers with
 // Server-Sent Events (an id, event, data and retry per [Event], a flush

@@ -1,10 +1,10 @@
 package server
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -15,12 +15,17 @@ import (
 )
 
 // PathInt64 returns the path value name of r as an int64: the {id} of
-// "/api/invoices/{id}". A value that is not one is an error of kind
-// [actions.KindNotFound], so a route answers 404 for "/api/invoices/x",
-// as for an ID that names nothing.
+// "/api/invoices/{id}". A value that is not one, in its one canonical form
+// (no sign but "-", no leading zero), is an error of kind
+// [actions.KindNotFound], so a route answers 404 for "/api/invoices/x" or
+// "/api/invoices/007", as for an ID that names nothing: each resource has
+// one URL, and one cache key.
 func PathInt64(r *http.Request, name string) (int64, error) {
 	v := r.PathValue(name)
 	n, err := strconv.ParseInt(v, 10, 64)
+	if err == nil && strconv.FormatInt(n, 10) != v {
+		err = errors.New("not in canonical form") // "+7" and "007" would be other URLs of 7
+	}
 	if err != nil {
 		return 0, &actions.Error{Kind: actions.KindNotFound, Message: "There is nothing at this address.",
 			Err: fmt.Errorf("path value %s = %.40q is not an int64", name, v)}
@@ -111,11 +116,11 @@ func LastModified(w http.ResponseWriter, t time.Time) {
 
 // CachedJSON is [Cached] for v encoded as JSON.
 func CachedJSON(w http.ResponseWriter, r *http.Request, v any) error {
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(v); err != nil {
+	body, err := json.Marshal(v)
+	if err != nil {
 		return fmt.Errorf("encode JSON: %w", err)
 	}
-	return Cached(w, r, "application/json", buf.Bytes())
+	return Cached(w, r, "application/json", body)
 }
 
 // matchesETag reports whether the If-None-Match header values name etag,

@@ -229,3 +229,26 @@ func TestRouteBodyCap(t *testing.T) {
 		t.Errorf("chunked over the cap: %d, want 413", resp2.StatusCode)
 	}
 }
+
+// A policy that cannot guard a handler is refused when the route is set
+// up, not on every request.
+func TestGuardRefusesUnfitPolicies(t *testing.T) {
+	s, _ := server.New(server.Config{Actions: mustRegistry(t)})
+	other := actions.Authorize(func(context.Context, actions.Principal, struct{ X int }) error { return nil })
+	handle := func(w http.ResponseWriter, r *http.Request, in newThing) error { return nil }
+	for name, setUp := range map[string]func(){
+		"Guard, zero policy":        func() { server.Guard(actions.Policy{}, ok204) },
+		"Guard, input policy":       func() { server.Guard(other, ok204) },
+		"Decoded, zero policy":      func() { server.Decoded(s, actions.Policy{}, handle) },
+		"Decoded, other input type": func() { server.Decoded(s, other, handle) },
+	} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("%s: set up without a panic", name)
+				}
+			}()
+			setUp()
+		}()
+	}
+}

@@ -159,7 +159,10 @@ func (s *EventStream) Send(e Event) error {
 // events is closed (it then returns nil) or the client is gone (it then
 // returns an error). While no event comes, it sends a heartbeat comment
 // every [StreamOptions.Heartbeat]. Events may come from any goroutine,
-// such as a hub that fans out to its subscribers. A handler that sends
+// such as a hub that fans out to its subscribers; that goroutine must
+// stop on the request's context too, for Relay stops reading when the
+// client goes away (and at once on HEAD). An event that Send refuses ends
+// the relay with its error: a bad event is a bug. A handler that sends
 // from a loop of its own with Send gets no heartbeats.
 func (s *EventStream) Relay(events <-chan Event) error {
 	if s.head {
