@@ -19,9 +19,10 @@ const entryOverhead = 256
 
 // Memory is a [Store] in this process's memory, bounded in bytes. Its
 // entries live in an otter cache (github.com/maypok86/otter/v2), which
-// evicts by frequency and recency (W-TinyLFU) when full, and drops
-// expired entries as it goes; it runs no goroutine of its own. Tag
-// versions are kept beside it (see [Memory.Bump]).
+// evicts by frequency and recency (W-TinyLFU) when full, and runs no
+// goroutine of its own. An expired entry is dropped when read, or
+// evicted for room: otter's own expiry would read the clock on every
+// hit. Tag versions are kept beside it (see [Memory.Bump]).
 //
 // A [Cache] on a Memory store keeps each value decoded beside its bytes,
 // so that a hit neither decodes nor allocates for the value.
@@ -48,11 +49,9 @@ func NewMemory(maxBytes int64) *Memory {
 	}
 	m := &Memory{vs: versions{maxTags: 100_000}}
 	m.entries = otter.Must(&otter.Options[string, *memEntry]{
-		MaximumWeight:    uint64(maxBytes),
-		Weigher:          weigh,
-		ExpiryCalculator: otter.ExpiryWritingFunc(untilExpires),
-		Clock:            wallClock{},
-		Executor:         func(fn func()) { fn() },
+		MaximumWeight: uint64(maxBytes),
+		Weigher:       weigh,
+		Executor:      func(fn func()) { fn() },
 	})
 	return m
 }
@@ -60,7 +59,7 @@ func NewMemory(maxBytes int64) *Memory {
 // Get implements [Store]. The entry's Value is the stored slice, not a
 // copy: the caller must not modify it.
 func (m *Memory) Get(_ context.Context, key string) (Entry, bool, error) {
-	me, ok := m.get(key)
+	me, ok := m.get(key, time.Now())
 	if !ok {
 		return Entry{}, false, nil
 	}
@@ -95,11 +94,15 @@ func (m *Memory) Bump(_ context.Context, tags []string) error {
 	return nil
 }
 
-// get returns the entry at key when it has not expired and its versions
-// are current; one that is behind is dropped.
-func (m *Memory) get(key string) (*memEntry, bool) {
+// get returns the entry at key when it has not expired by now and its
+// versions are current; one expired or behind is dropped.
+func (m *Memory) get(key string, now time.Time) (*memEntry, bool) {
 	me, ok := m.entries.GetIfPresent(key)
-	if !ok || !time.Now().Before(me.e.Expires) {
+	if !ok {
+		return nil, false
+	}
+	if !now.Before(me.e.Expires) {
+		m.drop(key, me)
 		return nil, false
 	}
 	clock := m.vs.clock.Load()
@@ -144,15 +147,3 @@ func weigh(key string, me *memEntry) uint32 {
 	}
 	return uint32(min(n, 1<<32-1))
 }
-
-// untilExpires is how long otter keeps an entry.
-func untilExpires(e otter.Entry[string, *memEntry]) time.Duration {
-	return time.Until(e.Value.e.Expires)
-}
-
-// wallClock is otter's clock read from time.Now (so that testing/synctest
-// moves it), with no ticks: no goroutine cleans up in the background.
-type wallClock struct{}
-
-func (wallClock) NowNano() int64                      { return time.Now().UnixNano() }
-func (wallClock) Tick(time.Duration) <-chan time.Time { return nil }
