@@ -38,8 +38,9 @@
 // # Revalidation
 //
 // Values carry tags: from the key, given to NewFunc with [KeyTags], and
-// from the loader, declared with [Tag]. [Cache.RevalidateTag] drops every
-// value with one of its tags, on every instance sharing the store, from
+// from the loader, declared with [Tag]; a loader that gets a value from
+// another Func gives its own value that one's tags too.
+// [Cache.RevalidateTag] drops every value with one of its tags, on every instance sharing the store, from
 // the moment it returns: a Get that starts after it never gets a value
 // whose load began before it (read-your-own-writes after an action's
 // redirect), and a load that was running when it came is not stored.

@@ -16,6 +16,8 @@ type flight[V any] struct {
 
 	v         V
 	err       error
+	tags      []string // of v, with their versions when the load began
+	versions  []uint64
 	discarded bool // revalidated during the load: v was not stored
 }
 
@@ -45,15 +47,13 @@ func (f *Func[K, V]) fly(ctx context.Context, key string, k K, fl *flight[V]) {
 	start := time.Now()
 	tags := &loadTags{store: f.c.store}
 	ctx = context.WithValue(ctx, loadKey{}, tags)
-	if f.keyTags != nil {
-		tags.add(ctx, f.keyTags(k))
-	}
 	v, err := f.call(ctx, k)
 	if err != nil {
 		fl.err = err
 		return
 	}
 	f.c.stats.loads.Add(1)
+	fl.tags, fl.versions, _ = tags.done()
 	fl.v, fl.discarded, fl.err = f.keep(ctx, key, start, fl.seq, tags, v)
 }
 
@@ -67,7 +67,8 @@ func (f *Func[K, V]) land(key string, fl *flight[V]) {
 	close(fl.done)
 }
 
-// call runs the loader; a panic is its error.
+// call tags the load with the key's tags and runs the loader; a panic is
+// its error.
 func (f *Func[K, V]) call(ctx context.Context, k K) (v V, err error) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -75,6 +76,9 @@ func (f *Func[K, V]) call(ctx context.Context, k K) (v V, err error) {
 			f.c.log.ErrorContext(ctx, "cache: a loader panicked", "func", f.name, "panic", r, "stack", string(debug.Stack()))
 		}
 	}()
+	if f.keyTags != nil {
+		Tag(ctx, f.keyTags(k)...)
+	}
 	return f.load(ctx, k)
 }
 

@@ -94,62 +94,62 @@ func (f *Func[K, V]) Name() string { return f.name }
 // gives two of them the same text.
 func (f *Func[K, V]) Get(ctx context.Context, k K) (V, error) {
 	key := f.key(f.name, k)
-	if v, ok := f.cached(ctx, key, k); ok {
+	if v, e, ok := f.cached(ctx, key, k); ok {
+		inherit(ctx, e.Tags, e.Versions)
 		return v, nil
 	}
 	return f.wait(ctx, key, k, true)
 }
 
-// cached returns the value stored at key when it may be served, starting
-// a refresh when it is stale.
-func (f *Func[K, V]) cached(ctx context.Context, key string, k K) (V, bool) {
+// cached returns the value stored at key, and its entry, when it may be
+// served, starting a refresh when it is stale.
+func (f *Func[K, V]) cached(ctx context.Context, key string, k K) (V, *Entry, bool) {
 	now := time.Now()
-	v, revalidate, ok := f.read(ctx, key, now)
+	v, e, ok := f.read(ctx, key, now)
 	switch {
 	case !ok:
 		f.c.stats.misses.Add(1)
-	case now.Before(revalidate):
+	case now.Before(e.Revalidate):
 		f.c.stats.hits.Add(1)
 	default:
 		f.c.stats.stale.Add(1)
 		f.join(ctx, key, k, false)
 	}
-	return v, ok
+	return v, e, ok
 }
 
-// read returns the value stored at key, and when it is to be refreshed.
-// A store's failure, or a value that does not decode, is a miss.
-func (f *Func[K, V]) read(ctx context.Context, key string, now time.Time) (V, time.Time, bool) {
+// read returns the value stored at key, and its entry. A store's
+// failure, or a value that does not decode, is a miss.
+func (f *Func[K, V]) read(ctx context.Context, key string, now time.Time) (V, *Entry, bool) {
+	var zero V
 	if m := f.c.mem; m != nil {
 		me, ok := m.get(key, now)
 		if !ok {
-			var zero V
-			return zero, time.Time{}, false
+			return zero, nil, false
 		}
 		if v, ok := me.v.(V); ok {
-			return v, me.e.Revalidate, true
+			return v, &me.e, true
 		}
-		return f.decode(ctx, key, me.e)
+		return f.decode(ctx, key, &me.e)
 	}
 	e, ok, err := f.c.store.Get(ctx, key)
 	if err != nil {
 		f.c.failed(ctx, "get", key, err)
 	}
 	if !ok || err != nil {
-		var zero V
-		return zero, time.Time{}, false
+		return zero, nil, false
 	}
-	return f.decode(ctx, key, e)
+	return f.decode(ctx, key, &e)
 }
 
 // decode returns e's value.
-func (f *Func[K, V]) decode(ctx context.Context, key string, e Entry) (V, time.Time, bool) {
+func (f *Func[K, V]) decode(ctx context.Context, key string, e *Entry) (V, *Entry, bool) {
 	v, err := f.codec.decode(e.Value)
 	if err != nil {
 		f.c.failed(ctx, "decode", key, err)
-		return v, time.Time{}, false
+		return v, nil, false
 	}
-	return v, e.Revalidate, true
+	return v, e, true
 }
 
 // wait waits for a load of k, joined or started. A caller that joined a
@@ -167,10 +167,12 @@ func (f *Func[K, V]) wait(ctx context.Context, key string, k K, again bool) (V, 
 		return zero, ctx.Err()
 	}
 	if fl.discarded && !lead && again {
-		if v, ok := f.cached(ctx, key, k); ok {
+		if v, e, ok := f.cached(ctx, key, k); ok {
+			inherit(ctx, e.Tags, e.Versions)
 			return v, nil
 		}
 		return f.wait(ctx, key, k, false)
 	}
+	inherit(ctx, fl.tags, fl.versions)
 	return fl.v, fl.err
 }

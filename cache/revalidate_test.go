@@ -209,3 +209,33 @@ func TestRevalidateBeforeLateTag(t *testing.T) {
 		}
 	})
 }
+
+// A Func whose loader reads another Func carries the inner value's tags:
+// revalidating the invoice drops the page that shows it, whether the
+// invoice was loaded for the page or was already cached.
+func TestRevalidateNested(t *testing.T) {
+	for _, warm := range []bool{false, true} {
+		t.Run(map[bool]string{false: "inner loaded", true: "inner cached"}[warm], func(t *testing.T) {
+			c := newCache(t, cache.Config{})
+			inner := &loader{tags: func(k string) []string { return []string{"invoice:" + k} }}
+			invoice := newFunc(t, c, "invoice", inner)
+			pages := 0
+			page, _ := cache.NewFunc(c, "page", "short", func(ctx context.Context, id string) (string, error) {
+				pages++
+				inv, err := invoice.Get(ctx, id)
+				return "page of " + inv, err
+			})
+			if warm {
+				get(t, invoice, "1")
+			}
+			get(t, page, "1")
+			get(t, page, "1")
+			if err := c.RevalidateTag(t.Context(), "invoice:1"); err != nil {
+				t.Fatal(err)
+			}
+			if got := get(t, page, "1"); got != "page of 1#2" || pages != 2 {
+				t.Errorf("after the invoice's revalidation, page = %q after %d loads; want page of 1#2 after 2", got, pages)
+			}
+		})
+	}
+}

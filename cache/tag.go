@@ -16,6 +16,10 @@ import (
 // is seen only if it comes after Tag. Tags known from the key alone are
 // best given to NewFunc with [KeyTags], which tags before the load
 // begins.
+//
+// A loader that gets a value from another [Func] need not repeat its
+// tags: the value it loads carries them, at the versions the inner value
+// holds, so revalidating the inner value revalidates the outer one.
 func Tag(ctx context.Context, tags ...string) {
 	if l, ok := ctx.Value(loadKey{}).(*loadTags); ok {
 		l.add(ctx, tags)
@@ -56,6 +60,34 @@ func (l *loadTags) add(ctx context.Context, tags []string) {
 	}
 	l.tags = append(l.tags, fresh...)
 	l.versions = append(l.versions, vs...)
+}
+
+// inherit gives the load that ctx belongs to, if any, the tags of a
+// value it got from a Func, at the versions that value holds: revalidating
+// the inner value's tags revalidates the outer value too, even when the
+// revalidation came before the inner value reached the outer load.
+func inherit(ctx context.Context, tags []string, versions []uint64) {
+	if len(tags) == 0 {
+		return
+	}
+	if l, ok := ctx.Value(loadKey{}).(*loadTags); ok {
+		l.stamped(tags, versions)
+	}
+}
+
+// stamped records tags at versions, keeping the older version of a tag
+// already recorded.
+func (l *loadTags) stamped(tags []string, versions []uint64) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for i, tag := range tags {
+		if j := slices.Index(l.tags, tag); j >= 0 {
+			l.versions[j] = min(l.versions[j], versions[i])
+		} else {
+			l.tags = append(l.tags, tag)
+			l.versions = append(l.versions, versions[i])
+		}
+	}
 }
 
 // done returns the tags and versions recorded, or the store's error.
