@@ -19,14 +19,19 @@ import (
 type Store interface {
 	// Get returns the entry at key when there is one, it has not expired,
 	// and every one of its tags is still at the version the entry holds.
-	// Otherwise it reports ok false (and may drop the entry).
+	// Otherwise it reports ok false (and may drop the entry). Times come
+	// back to the millisecond at least. The caller does not modify the
+	// entry's slices, which the store may share.
 	Get(ctx context.Context, key string) (e Entry, ok bool, err error)
 	// Set stores e at key until e.Expires. A store may refuse, silently,
 	// an entry whose versions are already behind (a revalidation came
 	// during its load), and may evict entries early to bound its size.
 	Set(ctx context.Context, key string, e Entry) error
 	// Versions returns the current version of each tag, in order; a tag
-	// never bumped is at 0.
+	// never bumped is at 0. (A store that forgets tags to bound its memory
+	// may put the tags it forgot, and those never bumped, at a version
+	// above every one it gave before, as [Memory] does: then every entry
+	// stamped before with one of them is behind.)
 	Versions(ctx context.Context, tags []string) ([]uint64, error)
 	// Bump moves each tag's version on. Every entry tagged with one of
 	// them, stored before or being loaded now, is stale from the moment
