@@ -93,29 +93,59 @@ func (f *Func[K, V]) Name() string { return f.name }
 // distinct keys never share an entry, unless K has a GoString method that
 // gives two of them the same text.
 func (f *Func[K, V]) Get(ctx context.Context, k K) (V, error) {
-	key := f.key(f.name, k)
-	if v, e, ok := f.cached(ctx, key, k); ok {
-		inherit(ctx, e.Tags, e.Versions)
-		return v, nil
-	}
-	return f.wait(ctx, key, k, true)
+	v, _, err := f.Lookup(ctx, k)
+	return v, err
 }
 
-// cached returns the value stored at key, and its entry, when it may be
-// served, starting a refresh when it is stale.
-func (f *Func[K, V]) cached(ctx context.Context, key string, k K) (V, *Entry, bool) {
+// A Status says how a [Func.Lookup] was answered.
+type Status int
+
+// The ways a lookup is answered.
+const (
+	Miss  Status = iota // by a load
+	Hit                 // by a fresh entry
+	Stale               // by a stale entry, while one refresh runs
+)
+
+// String is the status as an X-Cache header says it: MISS, HIT or STALE.
+func (s Status) String() string {
+	switch s {
+	case Hit:
+		return "HIT"
+	case Stale:
+		return "STALE"
+	}
+	return "MISS"
+}
+
+// Lookup is [Func.Get], and says how it was answered: a fresh entry (Hit),
+// a stale one while a refresh runs (Stale), or a load (Miss).
+func (f *Func[K, V]) Lookup(ctx context.Context, k K) (V, Status, error) {
+	key := f.key(f.name, k)
+	if v, e, st, ok := f.cached(ctx, key, k); ok {
+		inherit(ctx, e.Tags, e.Versions)
+		return v, st, nil
+	}
+	v, err := f.wait(ctx, key, k, true)
+	return v, Miss, err
+}
+
+// cached returns the value stored at key, its entry and whether it is
+// fresh, when it may be served, starting a refresh when it is stale.
+func (f *Func[K, V]) cached(ctx context.Context, key string, k K) (V, *Entry, Status, bool) {
 	now := time.Now()
 	v, e, ok := f.read(ctx, key, now)
 	switch {
 	case !ok:
 		f.c.stats.misses.Add(1)
+		return v, e, Miss, false
 	case now.Before(e.Revalidate):
 		f.c.stats.hits.Add(1)
-	default:
-		f.c.stats.stale.Add(1)
-		f.join(ctx, key, k, false)
+		return v, e, Hit, true
 	}
-	return v, e, ok
+	f.c.stats.stale.Add(1)
+	f.join(ctx, key, k, false)
+	return v, e, Stale, true
 }
 
 // read returns the value stored at key, and its entry. A store's
@@ -167,7 +197,7 @@ func (f *Func[K, V]) wait(ctx context.Context, key string, k K, again bool) (V, 
 		return zero, ctx.Err()
 	}
 	if fl.discarded && !lead && again {
-		if v, e, ok := f.cached(ctx, key, k); ok {
+		if v, e, _, ok := f.cached(ctx, key, k); ok {
 			inherit(ctx, e.Tags, e.Versions)
 			return v, nil
 		}

@@ -36,9 +36,10 @@ type HandlerFunc func(w http.ResponseWriter, r *http.Request) error
 type Route struct {
 	s       *Server
 	methods map[string]HandlerFunc
-	allow   string // sorted, HEAD and OPTIONS included
-	limit   int64  // the body cap; 0 means the registry's
-	cors    *cors  // nil: no cross-origin script may call it
+	allow   string      // sorted, HEAD and OPTIONS included
+	limit   int64       // the body cap; 0 means the registry's
+	cors    *cors       // nil: no cross-origin script may call it
+	cache   *routeCache // nil: GET is never cached
 	// exempt routes take unsafe requests from any origin: a webhook's
 	// sender is a server, and its signature is its proof.
 	exempt bool
@@ -162,6 +163,16 @@ func (rt *Route) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer release()
+	if rt.cache != nil && method == http.MethodGet {
+		rt.serveCached(w, r, h)
+		return
+	}
+	rt.serve(w, r, h)
+}
+
+// serve runs h for r, guarding its Cache-Control, and answers the error
+// it returns.
+func (rt *Route) serve(w http.ResponseWriter, r *http.Request, h HandlerFunc) {
 	cw := &committed{ResponseWriter: w,
 		signedIn: actions.PrincipalFrom(r.Context()) != nil || r.Header.Get("Authorization") != ""}
 	if err := h(cw, r); err != nil {
