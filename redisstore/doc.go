@@ -67,6 +67,8 @@
 //
 // # Running Redis for it
 //
+//   - Redis 7.0 or later: a claim of a one-time token is one SET with
+//     both NX and GET.
 //   - Keep nothing on disk (as a cache should), or use an append-only
 //     file with appendfsync always: a snapshot restores versions that
 //     lag behind bumps that returned before the crash.
