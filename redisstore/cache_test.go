@@ -32,10 +32,29 @@ func entry(value string, tags []string, versions []uint64) cache.Entry {
 }
 
 // newCache returns a cache in srv with a near-cache of nearBytes, closed
-// at the end of the test.
+// at the end of the test; a near-cache's subscription has begun (its
+// first flush is behind it).
 func newCache(t testing.TB, srv *redisServer, nearBytes int64) *redisstore.Cache {
-	c := redisstore.NewCache(srv.client(), redisstore.Options{Prefix: "test:", NearCacheBytes: nearBytes})
+	t.Helper()
+	opts := redisstore.Options{Prefix: "test:", NearCacheBytes: nearBytes}
+	if nearBytes == 0 {
+		return redisstore.NewCache(srv.client(), opts)
+	}
+	subscribed := make(chan struct{}, 1)
+	c := redisstore.NewCacheWatched(srv.client(), opts, func(tags []string) {
+		if tags == nil {
+			select {
+			case subscribed <- struct{}{}:
+			default:
+			}
+		}
+	})
 	t.Cleanup(func() { c.Close() })
+	select {
+	case <-subscribed:
+	case <-time.After(10 * time.Second):
+		t.Fatal("no subscription to bump hints within 10 s")
+	}
 	return c
 }
 

@@ -68,7 +68,8 @@
 // # Running Redis for it
 //
 //   - Redis 7.0 or later: a claim of a one-time token is one SET with
-//     both NX and GET.
+//     both NX and GET. The cache's scripts call INFO (for the run_id),
+//     which an ACL user needs besides EVALSHA, EVAL and PUBLISH.
 //   - Keep nothing on disk (as a cache should), or use an append-only
 //     file with appendfsync always: a snapshot restores versions that
 //     lag behind bumps that returned before the crash.

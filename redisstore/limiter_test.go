@@ -98,7 +98,7 @@ func TestLimiterRefills(t *testing.T) {
 		}
 	}
 	wait := take(t, l, "k")
-	if wait < 150*time.Millisecond || wait > 200*time.Millisecond {
+	if wait < 100*time.Millisecond || wait > 200*time.Millisecond {
 		t.Fatalf("wait for a call after 2 of 2 per 400 ms = %v, want about 200 ms", wait)
 	}
 	time.Sleep(wait) // Redis's clock: no fake one reaches it
