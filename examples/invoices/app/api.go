@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/formwork-dev/formwork/actions"
+	"github.com/formwork-dev/formwork/cache"
 	"github.com/formwork-dev/formwork/server"
 )
 
@@ -31,7 +32,8 @@ func (a *App) apiRoutes() error {
 		Delete(server.Guard(actions.RequireRole("admin"), a.apiDeleteInvoice)))
 	s.Handle("/api/invoices/{id}/summary", s.Route().Get(server.Guard(actions.SignedIn(), a.apiSummary)))
 	s.Handle("/api/changelog.json", s.Route().Get(a.apiChangelog).
-		CORS(server.CORS{Origins: []string{"*"}, Expose: []string{"ETag"}, MaxAge: time.Hour}))
+		CORS(server.CORS{Origins: []string{"*"}, Expose: []string{"ETag", "X-Cache"}, MaxAge: time.Hour}).
+		Cache(server.RouteCache{Cache: a.cache, Name: "changelog.json", Profile: feedProfile, Tags: []string{"changelog"}}))
 	s.Handle("/api/", s.Route().Get(noAPI).Post(noAPI).Put(noAPI).Patch(noAPI).Delete(noAPI))
 	s.Handle("/healthz", s.Route().Get(a.healthz))
 	return nil
@@ -193,11 +195,18 @@ func (a *App) apiDeleteInvoice(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// apiChangelog is the public changelog feed: any cache may keep it a
-// minute, and serve it stale five more while it asks again; its ETag makes
-// asking again a 304.
+// feedProfile is the life of the public changelog feed: browsers ask
+// again each time (an ETag makes it a 304), shared caches and the server
+// keep it a minute, then serve it stale five more while one refresh runs.
+// Publishing an entry revalidates it at once.
+const feedProfile = "feed"
+
+var feedLife = cache.Profile{Stale: 0, Revalidate: time.Minute, Expire: 6 * time.Minute}
+
+// apiChangelog is the public changelog feed, served from the server's
+// cache (its entries too: a hit reads nothing).
 func (a *App) apiChangelog(w http.ResponseWriter, r *http.Request) error {
-	entries, err := a.store.Changelog(r.Context())
+	entries, err := a.reads.changelog.Get(r.Context(), struct{}{})
 	if err != nil {
 		return err
 	}
@@ -212,7 +221,6 @@ func (a *App) apiChangelog(w http.ResponseWriter, r *http.Request) error {
 	for i, e := range entries {
 		out[i] = entry{e.ID, e.Title, e.Body, e.Author, e.CreatedAt.UTC()}
 	}
-	server.CachePublic(w, server.Freshness{SMaxAge: time.Minute, StaleWhileRevalidate: 5 * time.Minute})
 	return server.CachedJSON(w, r, map[string]any{"entries": out})
 }
 

@@ -22,6 +22,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/formwork-dev/formwork/actions"
+	"github.com/formwork-dev/formwork/cache"
 	"github.com/formwork-dev/formwork/keyring"
 	"github.com/formwork-dev/formwork/server"
 	"github.com/formwork-dev/formwork/static"
@@ -49,6 +50,9 @@ type Config struct {
 	// a request from one of them with X-Forwarded-Proto: https gets Secure
 	// cookies. Nobody else's X-Forwarded-Proto counts.
 	TrustedProxies []netip.Prefix
+	// Cache keeps the cached reads and answers. Nil means one in memory,
+	// for one instance; several instances share one on Redis.
+	Cache cache.Store
 	// StripeSecret signs Stripe's webhook deliveries ("whsec_…"). Empty
 	// means DevStripeSecret.
 	StripeSecret string
@@ -61,6 +65,8 @@ type Config struct {
 type App struct {
 	cfg       Config
 	store     *Store
+	cache     *cache.Cache
+	reads     reads
 	reg       *actions.Registry
 	srv       *server.Server
 	handler   http.Handler  // srv, and what the demo adds around it
@@ -112,10 +118,15 @@ func New(cfg Config) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
+	c, err := cache.New(cache.Config{Store: cfg.Cache, Logger: cfg.Logger, Profiles: map[string]cache.Profile{feedProfile: feedLife}})
+	if err != nil {
+		return nil, err
+	}
 	reg, err := actions.NewRegistry(actions.Config{
-		Keys:      keys,
-		Validator: v,
-		Messages:  map[string]string{"money": "Enter an amount such as 1,250.00."},
+		Revalidator: c, // a mutation's tags and paths, once it succeeded
+		Keys:        keys,
+		Validator:   v,
+		Messages:    map[string]string{"money": "Enter an amount such as 1,250.00."},
 	})
 	if err != nil {
 		return nil, err
@@ -136,7 +147,11 @@ func New(cfg Config) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &App{cfg: cfg, store: store, reg: reg, files: files, own: own, dummyHash: dummy,
+	rd, err := newReads(c, store)
+	if err != nil {
+		return nil, err
+	}
+	a := &App{cfg: cfg, store: store, cache: c, reads: rd, reg: reg, files: files, own: own, dummyHash: dummy,
 		hashing: make(chan struct{}, max(1, runtime.NumCPU()/2))}
 	a.act = a.newActions()
 	if err := reg.Register(a.act.login, a.act.logout, a.act.createInvoice, a.act.editInvoice,
@@ -194,9 +209,10 @@ type view struct {
 	appCSS string
 	icon   string
 	htmx   string
-	morph  string // idiomorph, for htmx 2
-	ext    string // the htmx 2 extensions the body turns on
-	fwJS   string // formwork.js: busy buttons, and what a morph must keep
+	morph  string      // idiomorph, for htmx 2
+	ext    string      // the htmx 2 extensions the body turns on
+	fwJS   string      // formwork.js: busy buttons, and what a morph must keep
+	reads  []cacheRead // how the page's cached reads were answered, in dev mode
 	// summaryJS streams an invoice's summary into the page in place of
 	// following its link.
 	summaryJS string

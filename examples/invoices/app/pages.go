@@ -34,26 +34,32 @@ func (a *App) dashboardPage(w http.ResponseWriter, r *http.Request, res *actions
 	if _, err := a.signedIn(r); err != nil {
 		return nil, err
 	}
-	projects, err := a.store.Projects(r.Context())
+	var seen []cacheRead
+	projects, err := read(r.Context(), a.reads.projects, &seen)
 	if err != nil {
 		return nil, err
 	}
-	invoices, err := a.store.Invoices(r.Context())
+	invoices, err := read(r.Context(), a.reads.invoices, &seen)
 	if err != nil {
 		return nil, err
 	}
-	return dashboardPage(a.view(r, res), projects, invoices), nil
+	v := a.view(r, res)
+	v.reads = a.devReads(seen)
+	return dashboardPage(v, projects, invoices), nil
 }
 
 func (a *App) newInvoicePage(w http.ResponseWriter, r *http.Request, res *actions.Result) (templ.Component, error) {
 	if _, err := a.signedIn(r); err != nil {
 		return nil, err
 	}
-	projects, err := a.store.Projects(r.Context())
+	var seen []cacheRead
+	projects, err := read(r.Context(), a.reads.projects, &seen)
 	if err != nil {
 		return nil, err
 	}
-	return newInvoicePage(a.view(r, res), projects), nil
+	v := a.view(r, res)
+	v.reads = a.devReads(seen)
+	return newInvoicePage(v, projects), nil
 }
 
 func (a *App) invoicePage(w http.ResponseWriter, r *http.Request, res *actions.Result) (templ.Component, error) {
@@ -75,11 +81,14 @@ func (a *App) invoicePage(w http.ResponseWriter, r *http.Request, res *actions.R
 	if err != nil {
 		return nil, err
 	}
-	projects, err := a.store.Projects(r.Context())
+	var seen []cacheRead
+	projects, err := read(r.Context(), a.reads.projects, &seen)
 	if err != nil {
 		return nil, err
 	}
-	return invoicePage(a.view(r, res), inv, comments, projects), nil
+	v := a.view(r, res)
+	v.reads = a.devReads(seen)
+	return invoicePage(v, inv, comments, projects), nil
 }
 
 func (a *App) profilePage(w http.ResponseWriter, r *http.Request, res *actions.Result) (templ.Component, error) {
@@ -94,9 +103,21 @@ func (a *App) changelogPage(w http.ResponseWriter, r *http.Request, res *actions
 	if _, err := a.signedIn(r); err != nil {
 		return nil, err
 	}
-	entries, err := a.store.Changelog(r.Context())
+	var seen []cacheRead
+	entries, err := read(r.Context(), a.reads.changelog, &seen)
 	if err != nil {
 		return nil, err
 	}
-	return changelogPage(a.view(r, res), entries), nil
+	v := a.view(r, res)
+	v.reads = a.devReads(seen)
+	return changelogPage(v, entries), nil
+}
+
+// devReads is what the page shows of how its reads were answered: in dev
+// mode only.
+func (a *App) devReads(seen []cacheRead) []cacheRead {
+	if !a.cfg.Dev {
+		return nil
+	}
+	return seen
 }

@@ -96,7 +96,12 @@ func (s savedOnly) Delete(token string) error {
 
 // Close stops the app's work in the background. It leaves Config.DB and
 // Config.Sessions open.
-func (a *App) Close() { a.closing.Do(a.close) }
+func (a *App) Close() {
+	a.closing.Do(func() {
+		a.close()
+		a.cache.Close()
+	})
+}
 
 // sessionState tells whether a request's session is loaded into its
 // context ([App.withSessions] leaves the assets without one), or why it
