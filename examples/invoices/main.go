@@ -9,10 +9,13 @@
 // unset, is generated once and kept next to the database, so that forms
 // survive restarts.
 //
-// Sessions live on the server, in the SQLite database by default; several
-// instances share them in Redis or PostgreSQL:
+// One instance keeps everything in its process and its SQLite file.
+// Several instances on one database act as one app with a Redis server,
+// which then keeps the cache, the sessions, the one-time form tokens and
+// the sign-in limits (sessions may live in PostgreSQL instead):
 //
-//	go run ./examples/invoices -sessions redis -redis-url redis://127.0.0.1:6379/0
+//	go run ./examples/invoices -addr 127.0.0.1:8080 -redis-url redis://127.0.0.1:6379/0
+//	go run ./examples/invoices -addr 127.0.0.1:8081 -redis-url redis://127.0.0.1:6379/0
 //	go run ./examples/invoices -sessions postgres -postgres-url postgres://invoices@127.0.0.1:5432/invoices
 //
 // Behind a proxy that serves https, -https makes every cookie Secure;
@@ -75,8 +78,8 @@ func parseFlags() (options, error) {
 	flag.StringVar(&o.htmx, "htmx", env("HTMX", "2"), `htmx version the pages load: "2" or "4" (HTMX)`)
 	flag.DurationVar(&o.logFlush, "log-flush", 200*time.Millisecond, "how often buffered log lines are written out; 0 writes each line at once")
 	flag.BoolVar(&o.signInLimits, "sign-in-limits", env("SIGN_IN_LIMITS", "true") != "false", "limit wrong passwords per email and tries per address (SIGN_IN_LIMITS); off only for load tests")
-	flag.StringVar(&o.sessions, "sessions", env("SESSIONS", "sqlite"), `where sessions are kept: "sqlite" (the database), or "redis" or "postgres", shared by several instances (SESSIONS)`)
-	flag.StringVar(&o.redisURL, "redis-url", env("REDIS_URL", "redis://127.0.0.1:6379/0"), "Redis server of -sessions redis (REDIS_URL)")
+	flag.StringVar(&o.redisURL, "redis-url", env("REDIS_URL", ""), "a Redis server, such as redis://127.0.0.1:6379/0, that keeps what several instances share: the cache, the sessions, the one-time form tokens and the sign-in limits (REDIS_URL)")
+	flag.StringVar(&o.sessions, "sessions", env("SESSIONS", ""), `where sessions are kept: "sqlite" (the database), "redis" (needs -redis-url) or "postgres"; the default is redis with -redis-url, sqlite without (SESSIONS)`)
 	flag.StringVar(&o.postgresURL, "postgres-url", env("POSTGRES_URL", ""), "PostgreSQL database of -sessions postgres, such as postgres://invoices@127.0.0.1:5432/invoices (POSTGRES_URL)")
 	flag.BoolVar(&o.https, "https", env("HTTPS", "") == "1" || env("HTTPS", "") == "true", "users reach the app over https through a proxy: cookies are Secure (HTTPS)")
 	flag.StringVar(&o.stripeSecret, "stripe-secret", env("STRIPE_WEBHOOK_SECRET", app.DevStripeSecret), "signing secret of Stripe's webhook deliveries to /api/webhooks/stripe, whsec_… (STRIPE_WEBHOOK_SECRET)")
@@ -84,6 +87,14 @@ func parseFlags() (options, error) {
 	flag.Parse()
 	var err error
 	o.trustedProxies, err = parsePrefixes(*proxies)
+	switch {
+	case o.sessions == "" && o.redisURL != "":
+		o.sessions = "redis"
+	case o.sessions == "":
+		o.sessions = "sqlite"
+	case o.sessions == "redis" && o.redisURL == "":
+		return o, errors.New("-sessions redis needs -redis-url (REDIS_URL)")
+	}
 	return o, err
 }
 
@@ -107,13 +118,24 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	sessions, closeSessions, err := openSessions(ctx, o)
-	if err != nil {
-		return err
+	cfg := app.Config{DB: db, Secret: key, Dev: o.dev, HTMX: o.htmx, Logger: log, NoSignInLimits: !o.signInLimits,
+		HTTPS: o.https, TrustedProxies: o.trustedProxies, StripeSecret: o.stripeSecret}
+	if o.redisURL != "" { // several instances act as one app
+		closeRedis, err := app.OnRedis(ctx, &cfg, o.redisURL)
+		if err != nil {
+			return err
+		}
+		defer closeRedis()
 	}
-	defer closeSessions()
-	a, err := app.New(app.Config{DB: db, Secret: key, Dev: o.dev, HTMX: o.htmx, Logger: log, NoSignInLimits: !o.signInLimits,
-		Sessions: sessions, HTTPS: o.https, TrustedProxies: o.trustedProxies, StripeSecret: o.stripeSecret})
+	if o.sessions != "redis" {
+		sessions, closeSessions, err := openSessions(ctx, o)
+		if err != nil {
+			return err
+		}
+		defer closeSessions()
+		cfg.Sessions = sessions
+	}
+	a, err := app.New(cfg)
 	if err != nil {
 		return err
 	}

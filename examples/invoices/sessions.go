@@ -21,15 +21,13 @@ func openSessions(ctx context.Context, o options) (scs.Store, func() error, erro
 	switch o.sessions {
 	case "sqlite":
 		return nil, func() error { return nil }, nil
-	case "redis":
-		s, err = sessionstore.Redis(ctx, o.redisURL)
 	case "postgres":
 		if o.postgresURL == "" {
 			return nil, nil, errors.New("-sessions postgres needs -postgres-url (POSTGRES_URL)")
 		}
 		s, err = sessionstore.Postgres(ctx, o.postgresURL)
 	default:
-		return nil, nil, fmt.Errorf(`-sessions %q: want "sqlite", "redis" or "postgres"`, o.sessions)
+		return nil, nil, fmt.Errorf(`-sessions %q: want "sqlite", "redis" or "postgres"`, o.sessions) // redis: see app.OnRedis
 	}
 	if err != nil {
 		return nil, nil, err

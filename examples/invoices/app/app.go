@@ -51,8 +51,14 @@ type Config struct {
 	// cookies. Nobody else's X-Forwarded-Proto counts.
 	TrustedProxies []netip.Prefix
 	// Cache keeps the cached reads and answers. Nil means one in memory,
-	// for one instance; several instances share one on Redis.
+	// for one instance; several instances share one on Redis (see
+	// OnRedis), as they share OnceStore, NewLimiter and Sessions.
 	Cache cache.Store
+	// OnceStore remembers the spent one-time form tokens. Nil means in
+	// memory.
+	OnceStore actions.OnceStore
+	// NewLimiter makes the sign-in limits. Nil means in memory.
+	NewLimiter func(n int, per time.Duration) actions.Limiter
 	// StripeSecret signs Stripe's webhook deliveries ("whsec_…"). Empty
 	// means DevStripeSecret.
 	StripeSecret string
@@ -124,6 +130,7 @@ func New(cfg Config) (*App, error) {
 	}
 	reg, err := actions.NewRegistry(actions.Config{
 		Revalidator: c, // a mutation's tags and paths, once it succeeded
+		OnceStore:   cfg.OnceStore,
 		Keys:        keys,
 		Validator:   v,
 		Messages:    map[string]string{"money": "Enter an amount such as 1,250.00."},

@@ -19,8 +19,17 @@ func (a *App) signInOptions() []actions.Option {
 		return opts
 	}
 	return append(opts,
-		actions.Limit(actions.NewMemoryLimiter(30, time.Minute, 0), actions.ByAddress()),
-		actions.LimitFailures(actions.NewMemoryLimiter(5, 15*time.Minute, 0), actions.ByField("email")))
+		actions.Limit(a.newLimiter(30, time.Minute), actions.ByAddress()),
+		actions.LimitFailures(a.newLimiter(5, 15*time.Minute), actions.ByField("email")))
+}
+
+// newLimiter allows n calls per period under each key: in memory, or
+// where Config.NewLimiter keeps them, shared by every instance.
+func (a *App) newLimiter(n int, per time.Duration) actions.Limiter {
+	if a.cfg.NewLimiter != nil {
+		return a.cfg.NewLimiter(n, per)
+	}
+	return actions.NewMemoryLimiter(n, per, 0)
 }
 
 // hashWait is how long a sign-in waits for a free bcrypt slot before it is
