@@ -17,7 +17,9 @@ type Revalidator interface {
 }
 
 // RevalidateTag records tag for revalidation when the current action's
-// mutation succeeds. Outside an action call it does nothing.
+// mutation succeeds. Outside an action call it does nothing: a route
+// handler or a webhook calls its cache's RevalidateTag (see package
+// cache), which applies at once and returns its error.
 func RevalidateTag(ctx context.Context, tag string) {
 	if c := callFrom(ctx); c != nil && !slices.Contains(c.tags, tag) {
 		c.tags = append(c.tags, tag)
@@ -25,7 +27,8 @@ func RevalidateTag(ctx context.Context, tag string) {
 }
 
 // RevalidatePath records path for revalidation when the current action's
-// mutation succeeds. Outside an action call it does nothing.
+// mutation succeeds. Outside an action call it does nothing, as for
+// [RevalidateTag].
 func RevalidatePath(ctx context.Context, path string) {
 	if c := callFrom(ctx); c != nil && !slices.Contains(c.paths, path) {
 		c.paths = append(c.paths, path)
