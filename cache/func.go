@@ -130,6 +130,21 @@ func (f *Func[K, V]) Lookup(ctx context.Context, k K) (V, Status, error) {
 	return v, Miss, err
 }
 
+// Fresh returns the value for k when a fresh entry holds it, and true; it
+// never loads, nor refreshes. It is the fast path of a hit, for a caller
+// that builds Lookup's context only on a miss.
+func (f *Func[K, V]) Fresh(ctx context.Context, k K) (V, bool) {
+	now := time.Now()
+	v, e, ok := f.read(ctx, f.key(f.name, k), now)
+	if !ok || !now.Before(e.Revalidate) {
+		var zero V
+		return zero, false
+	}
+	f.c.stats.hits.Add(1)
+	inherit(ctx, e.Tags, e.Versions)
+	return v, true
+}
+
 // cached returns the value stored at key, its entry and whether it is
 // fresh, when it may be served, starting a refresh when it is stale.
 func (f *Func[K, V]) cached(ctx context.Context, key string, k K) (V, *Entry, Status, bool) {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -41,21 +42,44 @@ type RouteCache struct {
 
 // routeCache is a route's cache, ready to serve.
 type routeCache struct {
-	fn      *cache.Func[routeKey, CachedResponse]
-	control string // the Cache-Control of its answers
+	fn      *cache.Func[string, CachedResponse]
+	control []string // the Cache-Control of its answers
 	perUser bool
 }
 
-// routeKey names one cached answer: the path, the query (sorted), and the
-// principal of a per-user cache.
-type routeKey struct{ Path, Query, User string }
+// routeKey names one cached answer: the escaped path, then "?" and the
+// query (sorted) when there is one, then "#" and the principal of a
+// per-user cache. An escaped path holds neither "?" nor "#".
+func routeKey(r *http.Request, user string) string {
+	k := r.URL.EscapedPath()
+	if r.URL.RawQuery != "" {
+		k += "?" + r.URL.Query().Encode() // sorted: one entry for a=1&b=2 and b=2&a=1
+	}
+	if user != "" {
+		k += "#" + user
+	}
+	return k
+}
+
+// keyTags are the tags of the answer at key k: tags, and its path's.
+func keyTags(tags []string) func(k string) []string {
+	return func(k string) []string {
+		escaped, _, _ := strings.Cut(k, "#")
+		escaped, _, _ = strings.Cut(escaped, "?")
+		path, err := url.PathUnescape(escaped)
+		if err != nil {
+			path = escaped
+		}
+		return append(cache.PathTags(path), tags...)
+	}
+}
 
 // CachedResponse is an answer kept by a route's cache. It is exported for
-// the cache's encoding only.
+// the cache's encoding only. Its Header holds its ETag and Content-Length
+// already, each value's slice shared by every answer that sends it.
 type CachedResponse struct {
 	Header http.Header
 	Body   []byte
-	ETag   string
 }
 
 // Cache serves the route's GET and HEAD from rc.Cache: only a 200 that
@@ -74,12 +98,11 @@ func (rt *Route) Cache(rc RouteCache) *Route {
 		panic(fmt.Sprintf("server: Route.Cache: no profile called %q", rc.Profile))
 	}
 	tags := append([]string(nil), rc.Tags...)
-	fn, err := cache.NewFunc(rc.Cache, rc.Name, rc.Profile, loadRoute,
-		cache.KeyTags(func(k routeKey) []string { return append(cache.PathTags(k.Path), tags...) }))
+	fn, err := cache.NewFunc(rc.Cache, rc.Name, rc.Profile, loadRoute, cache.KeyTags(keyTags(tags)))
 	if err != nil {
 		panic("server: Route.Cache: " + err.Error())
 	}
-	rt.cache = &routeCache{fn: fn, control: cacheControl(p, rc.PerUser), perUser: rc.PerUser}
+	rt.cache = &routeCache{fn: fn, control: []string{cacheControl(p, rc.PerUser)}, perUser: rc.PerUser}
 	return rt
 }
 
@@ -95,14 +118,23 @@ func cacheControl(p cache.Profile, private bool) string {
 		", stale-while-revalidate=" + secs(p.Expire-p.Revalidate)
 }
 
-// loadRequest is what a route cache's load runs: the request that found
-// no entry, and the route's handler.
-type loadRequest struct {
+// loadContext is the context of a route cache's lookup, and carries what
+// its load runs: the request that found no entry, and the route's
+// handler. One value, so that a hit allocates one.
+type loadContext struct {
+	context.Context
 	r *http.Request
 	h HandlerFunc
 }
 
 type loadKey struct{}
+
+func (c *loadContext) Value(key any) any {
+	if key == (loadKey{}) {
+		return c
+	}
+	return c.Context.Value(key)
+}
 
 // uncacheable is a load's answer that must not be kept (not a 200, a
 // cookie, a Vary): it goes to the request that loaded it alone.
@@ -115,8 +147,8 @@ func (u *uncacheable) Error() string { return "server: the answer may not be cac
 
 // loadRoute runs the route's handler for the request in ctx, into a
 // recorder.
-func loadRoute(ctx context.Context, _ routeKey) (CachedResponse, error) {
-	lr := ctx.Value(loadKey{}).(*loadRequest)
+func loadRoute(ctx context.Context, _ string) (CachedResponse, error) {
+	lr := ctx.Value(loadKey{}).(*loadContext)
 	rec := &recorder{header: http.Header{}}
 	if err := lr.h(rec, lr.r.WithContext(ctx)); err != nil {
 		return CachedResponse{}, err
@@ -130,46 +162,65 @@ func loadRoute(ctx context.Context, _ routeKey) (CachedResponse, error) {
 // serveCached answers a GET or HEAD of a route with a cache.
 func (rt *Route) serveCached(w http.ResponseWriter, r *http.Request, h HandlerFunc) {
 	rc := rt.cache
-	k := routeKey{Path: r.URL.Path, Query: r.URL.Query().Encode()}
+	user := ""
 	if p := actions.PrincipalFrom(r.Context()); p != nil || r.Header.Get("Authorization") != "" {
 		if !rc.perUser || p == nil {
-			w.Header().Set("X-Cache", "BYPASS")
+			w.Header()["X-Cache"] = xBypass
 			rt.serve(w, r, h)
 			return
 		}
-		k.User = p.Subject()
+		user = p.Subject()
 	}
-	ctx := context.WithValue(r.Context(), loadKey{}, &loadRequest{r: r, h: h})
-	resp, st, err := rc.fn.Lookup(ctx, k)
+	k := routeKey(r, user)
+	if resp, ok := rc.fn.Fresh(r.Context(), k); ok {
+		writeCached(w, r, resp, rc.control, cache.Hit)
+		return
+	}
+	resp, st, err := rc.fn.Lookup(&loadContext{Context: r.Context(), r: r, h: h}, k)
+	if err != nil {
+		rt.cacheFailed(w, r, h, err)
+		return
+	}
+	writeCached(w, r, resp, rc.control, st)
+}
+
+// cacheFailed answers a request whose lookup failed: with its own answer,
+// when its load's was one not to keep; by running the handler, when that
+// answer was another request's (never its cookies); else with the error.
+func (rt *Route) cacheFailed(w http.ResponseWriter, r *http.Request, h HandlerFunc, err error) {
 	var un *uncacheable
 	switch {
 	case errors.As(err, &un) && un.r == r:
-		w.Header().Set("X-Cache", "MISS")
-		un.resp.replay(w) // this request's own answer
+		w.Header()["X-Cache"] = xCache[cache.Miss]
+		un.resp.replay(w)
 	case errors.As(err, &un):
-		w.Header().Set("X-Cache", "MISS")
-		rt.serve(w, r, h) // another request's: never its cookies
-	case err != nil:
-		rt.s.routeFailed(&committed{ResponseWriter: w}, r, err)
+		w.Header()["X-Cache"] = xCache[cache.Miss]
+		rt.serve(w, r, h)
 	default:
-		writeCached(w, r, resp, rc.control, st)
+		rt.s.routeFailed(&committed{ResponseWriter: w}, r, err)
 	}
 }
 
-// writeCached writes a cached answer, or 304 when the client has it.
-func writeCached(w http.ResponseWriter, r *http.Request, resp CachedResponse, control string, st cache.Status) {
+// The X-Cache values, shared by every answer.
+var (
+	xCache  = [...][]string{cache.Miss: {"MISS"}, cache.Hit: {"HIT"}, cache.Stale: {"STALE"}}
+	xBypass = []string{"BYPASS"}
+)
+
+// writeCached writes a cached answer, or 304 when the client has it. The
+// header values are the answer's own slices, shared: never appended to.
+func writeCached(w http.ResponseWriter, r *http.Request, resp CachedResponse, control []string, st cache.Status) {
 	h := w.Header()
 	for k, v := range resp.Header {
 		h[k] = v
 	}
-	h.Set("ETag", resp.ETag)
-	h.Set("Cache-Control", control)
-	h.Set("X-Cache", st.String())
-	if matchesETag(r.Header.Values("If-None-Match"), resp.ETag) {
+	h["Cache-Control"] = control
+	h["X-Cache"] = xCache[st]
+	if matchesETag(r.Header.Values("If-None-Match"), resp.Header.Get("ETag")) {
+		delete(h, "Content-Length")
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
-	h.Set("Content-Length", strconv.Itoa(len(resp.Body)))
 	w.WriteHeader(http.StatusOK)
 	w.Write(resp.Body)
 }
@@ -217,7 +268,7 @@ func (rec *recorder) cacheable() bool {
 }
 
 // cached is the answer as the cache keeps it: its own ETag, or a hash of
-// its body.
+// its body, and its length, beside the headers that describe it.
 func (rec *recorder) cached() CachedResponse {
 	h := rec.header.Clone()
 	etag := h.Get("ETag")
@@ -228,7 +279,9 @@ func (rec *recorder) cached() CachedResponse {
 		sum := sha256.Sum256(rec.body)
 		etag = `"` + base64.RawURLEncoding.EncodeToString(sum[:16]) + `"`
 	}
-	return CachedResponse{Header: h, Body: rec.body, ETag: etag}
+	h["Etag"] = []string{etag}
+	h["Content-Length"] = []string{strconv.Itoa(len(rec.body))}
+	return CachedResponse{Header: h, Body: rec.body}
 }
 
 // replay writes the recorded answer to w.

@@ -62,7 +62,7 @@ func env(key, fallback string) string {
 type options struct {
 	addr, dbPath, secret, htmx      string
 	stripeSecret                    string
-	dev, signInLimits               bool
+	dev, signInLimits, noCache      bool
 	logFlush                        time.Duration
 	sessions, redisURL, postgresURL string
 	https                           bool
@@ -77,6 +77,7 @@ func parseFlags() (options, error) {
 	flag.BoolVar(&o.dev, "dev", env("DEV", "") == "1" || env("DEV", "") == "true", "development mode: show errors in full (DEV)")
 	flag.StringVar(&o.htmx, "htmx", env("HTMX", "2"), `htmx version the pages load: "2" or "4" (HTMX)`)
 	flag.DurationVar(&o.logFlush, "log-flush", 200*time.Millisecond, "how often buffered log lines are written out; 0 writes each line at once")
+	flag.BoolVar(&o.noCache, "no-cache", env("NO_CACHE", "") == "true", "read every list from the database, to measure what the cache gains (NO_CACHE)")
 	flag.BoolVar(&o.signInLimits, "sign-in-limits", env("SIGN_IN_LIMITS", "true") != "false", "limit wrong passwords per email and tries per address (SIGN_IN_LIMITS); off only for load tests")
 	flag.StringVar(&o.redisURL, "redis-url", env("REDIS_URL", ""), "a Redis server, such as redis://127.0.0.1:6379/0, that keeps what several instances share: the cache, the sessions, the one-time form tokens and the sign-in limits (REDIS_URL)")
 	flag.StringVar(&o.sessions, "sessions", env("SESSIONS", ""), `where sessions are kept: "sqlite" (the database), "redis" (needs -redis-url) or "postgres"; the default is redis with -redis-url, sqlite without (SESSIONS)`)
@@ -119,7 +120,7 @@ func run() error {
 		return err
 	}
 	cfg := app.Config{DB: db, Secret: key, Dev: o.dev, HTMX: o.htmx, Logger: log, NoSignInLimits: !o.signInLimits,
-		HTTPS: o.https, TrustedProxies: o.trustedProxies, StripeSecret: o.stripeSecret}
+		HTTPS: o.https, TrustedProxies: o.trustedProxies, StripeSecret: o.stripeSecret, NoCache: o.noCache}
 	if o.redisURL != "" { // several instances act as one app
 		closeRedis, err := app.OnRedis(ctx, &cfg, o.redisURL)
 		if err != nil {

@@ -206,7 +206,7 @@ var feedLife = cache.Profile{Stale: 0, Revalidate: time.Minute, Expire: 6 * time
 // apiChangelog is the public changelog feed, served from the server's
 // cache (its entries too: a hit reads nothing).
 func (a *App) apiChangelog(w http.ResponseWriter, r *http.Request) error {
-	entries, err := a.reads.changelog.Get(r.Context(), struct{}{})
+	entries, _, err := a.reads.changelog.Lookup(r.Context(), struct{}{})
 	if err != nil {
 		return err
 	}

@@ -54,6 +54,9 @@ type Config struct {
 	// for one instance; several instances share one on Redis (see
 	// OnRedis), as they share OnceStore, NewLimiter and Sessions.
 	Cache cache.Store
+	// NoCache reads every list from the database, to measure what the
+	// cache gains; the changelog feed is still cached as a route.
+	NoCache bool
 	// OnceStore remembers the spent one-time form tokens. Nil means in
 	// memory.
 	OnceStore actions.OnceStore
@@ -154,7 +157,7 @@ func New(cfg Config) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	rd, err := newReads(c, store)
+	rd, err := newReads(c, store, cfg.NoCache)
 	if err != nil {
 		return nil, err
 	}

@@ -149,12 +149,25 @@ func (a *App) withSessions(next http.Handler) http.Handler {
 		next.ServeHTTP(w, r)
 	}))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if isAsset(r.URL.Path) {
+		if isAsset(r.URL.Path) || withoutSession(r) {
 			next.ServeHTTP(w, r)
 			return
 		}
 		loaded.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), sessionStateKey{}, &sessionState{})))
 	})
+}
+
+// withoutSession reports whether r needs no session loaded: a read with
+// no session cookie, which nothing signed in sent, and which starts no
+// session (signing in is a POST). So an anonymous read, a bearer-token
+// call and the public feed cost no session, and answers to them do not
+// vary on the cookie.
+func withoutSession(r *http.Request) bool {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		return false
+	}
+	_, err := r.Cookie(sessionCookie)
+	return err != nil
 }
 
 func isAsset(path string) bool {
