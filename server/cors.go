@@ -117,11 +117,15 @@ func (c *cors) admits(r *http.Request, allow string) bool {
 }
 
 // vary names what a CORS answer depends on, for caches.
-var varyCORS = []string{"Origin"}
+var varyCORS = []string{"Origin"}[:1:1]
 
 // answer sets the headers of an actual (not preflight) request's answer.
 func (c *cors) answer(h http.Header, origin string) {
-	h["Vary"] = append(h["Vary"], varyCORS...)
+	if len(h["Vary"]) == 0 {
+		h["Vary"] = varyCORS // shared, its capacity its length: an Add copies it
+	} else {
+		h["Vary"] = append(h["Vary"], varyCORS...)
+	}
 	if !c.allows(origin) {
 		return
 	}
