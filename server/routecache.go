@@ -33,6 +33,11 @@ type RouteCache struct {
 	// Tags tag every answer, beside its path's own tags (see
 	// [cache.PathTags]): revalidating one of them, or the path, drops it.
 	Tags []string
+	// Query names the query parameters that select distinct answers, such
+	// as "page". A request with any other parameter bypasses the cache,
+	// so that made-up query strings cannot fill it with entries; nil
+	// means none: a request with a query bypasses it.
+	Query []string
 	// PerUser caches the answers to signed-in callers too, one entry per
 	// principal ([actions.Principal.Subject]), sent as private. Without
 	// it a signed-in caller's request, or one with an Authorization
@@ -44,21 +49,33 @@ type RouteCache struct {
 type routeCache struct {
 	fn      *cache.Func[string, CachedResponse]
 	control []string // the Cache-Control of its answers
+	query   map[string]bool
 	perUser bool
 }
 
-// routeKey names one cached answer: the escaped path, then "?" and the
-// query (sorted) when there is one, then "#" and the principal of a
-// per-user cache. An escaped path holds neither "?" nor "#".
-func routeKey(r *http.Request, user string) string {
+// key names r's cached answer: the escaped path, then "?" and the query
+// (sorted) when there is one, then "#" and the principal of a per-user
+// cache; an escaped path holds neither "?" nor "#". It reports false for
+// a query with a parameter the route does not name, or one that does not
+// parse: such a request bypasses the cache.
+func (rc *routeCache) key(r *http.Request, user string) (string, bool) {
 	k := r.URL.EscapedPath()
 	if r.URL.RawQuery != "" {
-		k += "?" + r.URL.Query().Encode() // sorted: one entry for a=1&b=2 and b=2&a=1
+		q, err := url.ParseQuery(r.URL.RawQuery)
+		if err != nil {
+			return "", false
+		}
+		for name := range q {
+			if !rc.query[name] {
+				return "", false
+			}
+		}
+		k += "?" + q.Encode() // sorted: one entry for a=1&b=2 and b=2&a=1
 	}
 	if user != "" {
 		k += "#" + user
 	}
-	return k
+	return k, true
 }
 
 // keyTags are the tags of the answer at key k: tags, and its path's.
@@ -87,8 +104,9 @@ type CachedResponse struct {
 // rc.Tags and its path; every answer carries a strong ETag (304 for
 // If-None-Match), a Cache-Control derived from the profile, and X-Cache:
 // HIT, STALE (served while one refresh runs), MISS, or BYPASS (a
-// signed-in caller without PerUser). It panics when rc is incomplete, or
-// its profile or name is refused by the cache.
+// signed-in caller without PerUser, or a query parameter rc.Query does
+// not name). It panics when rc is incomplete, or its profile or name is
+// refused by the cache.
 func (rt *Route) Cache(rc RouteCache) *Route {
 	if rc.Cache == nil || rc.Name == "" {
 		panic("server: Route.Cache needs a Cache and a Name")
@@ -102,7 +120,10 @@ func (rt *Route) Cache(rc RouteCache) *Route {
 	if err != nil {
 		panic("server: Route.Cache: " + err.Error())
 	}
-	rt.cache = &routeCache{fn: fn, control: []string{cacheControl(p, rc.PerUser)}, perUser: rc.PerUser}
+	rt.cache = &routeCache{fn: fn, control: []string{cacheControl(p, rc.PerUser)}, perUser: rc.PerUser, query: map[string]bool{}}
+	for _, q := range rc.Query {
+		rt.cache.query[q] = true
+	}
 	return rt
 }
 
@@ -163,15 +184,19 @@ func loadRoute(ctx context.Context, _ string) (CachedResponse, error) {
 func (rt *Route) serveCached(w http.ResponseWriter, r *http.Request, h HandlerFunc) {
 	rc := rt.cache
 	user := ""
-	if p := actions.PrincipalFrom(r.Context()); p != nil || r.Header.Get("Authorization") != "" {
-		if !rc.perUser || p == nil {
-			w.Header()["X-Cache"] = xBypass
-			rt.serve(w, r, h)
-			return
+	p := actions.PrincipalFrom(r.Context())
+	if p != nil || r.Header.Get("Authorization") != "" {
+		user = "-" // bypass, unless the route caches per user
+		if rc.perUser && p != nil {
+			user = p.Subject()
 		}
-		user = p.Subject()
 	}
-	k := routeKey(r, user)
+	k, ok := rc.key(r, user)
+	if !ok || user == "-" {
+		w.Header()["X-Cache"] = xBypass
+		rt.serve(w, r, h)
+		return
+	}
 	if resp, ok := rc.fn.Fresh(r.Context(), k); ok {
 		writeCached(w, r, resp, rc.control, cache.Hit)
 		return

@@ -27,7 +27,7 @@ func TestRouteCacheHitMiss(t *testing.T) {
 		s.Handle("/feed/{name}", s.Route().Get(func(w http.ResponseWriter, r *http.Request) error {
 			n := runs.Add(1)
 			return server.JSON(w, 200, map[string]any{"name": r.PathValue("name"), "run": n})
-		}).Cache(server.RouteCache{Cache: c, Name: "feed", Profile: cache.ProfileMinutes, Tags: []string{"feed"}}))
+		}).Cache(server.RouteCache{Cache: c, Name: "feed", Profile: cache.ProfileMinutes, Tags: []string{"feed"}, Query: []string{"x", "y"}}))
 	})
 	get := func(path string, headers ...string) (*http.Response, string) {
 		t.Helper()
@@ -55,6 +55,13 @@ func TestRouteCacheHitMiss(t *testing.T) {
 	if _, body := get("/feed/a?y=2&x=1"); body != `{"name":"a","run":3}` {
 		t.Errorf("the same query in another order: %s", body)
 	}
+	// A parameter the route does not name bypasses the cache: made-up
+	// query strings cannot fill it.
+	for i := range 2 {
+		if resp, body := get("/feed/a?utm=" + fmt.Sprint(i)); resp.Header.Get("X-Cache") != "BYPASS" || body != fmt.Sprintf(`{"name":"a","run":%d}`, 4+i) {
+			t.Errorf("an unknown parameter: %s %s", resp.Header.Get("X-Cache"), body)
+		}
+	}
 	// Revalidation: the tag drops every entry; the path only its own.
 	if err := c.RevalidatePath(t.Context(), "/feed/b"); err != nil {
 		t.Fatal(err)
@@ -62,13 +69,13 @@ func TestRouteCacheHitMiss(t *testing.T) {
 	if _, body := get("/feed/a"); body != `{"name":"a","run":1}` {
 		t.Errorf("another path's revalidation dropped /feed/a: %s", body)
 	}
-	if _, body := get("/feed/b"); body != `{"name":"b","run":4}` {
+	if _, body := get("/feed/b"); body != `{"name":"b","run":6}` {
 		t.Errorf("after its path's revalidation: %s", body)
 	}
 	if err := c.RevalidateTag(t.Context(), "feed"); err != nil {
 		t.Fatal(err)
 	}
-	if resp, body := get("/feed/a"); resp.Header.Get("X-Cache") != "MISS" || body != `{"name":"a","run":5}` {
+	if resp, body := get("/feed/a"); resp.Header.Get("X-Cache") != "MISS" || body != `{"name":"a","run":7}` {
 		t.Errorf("after its tag's revalidation: %s %s", resp.Header.Get("X-Cache"), body)
 	}
 }
