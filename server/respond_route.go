@@ -55,8 +55,7 @@ func JSON(w http.ResponseWriter, status int, v any) error {
 // If-Modified-Since and no If-None-Match is answered from it. Set
 // Cache-Control before, as the resource allows (see [CachePublic]).
 func Cached(w http.ResponseWriter, r *http.Request, ctype string, body []byte) error {
-	sum := sha256.Sum256(body)
-	etag := `"` + base64.RawURLEncoding.EncodeToString(sum[:16]) + `"`
+	etag := strongETag(body)
 	var modified time.Time
 	if lm := w.Header().Get("Last-Modified"); lm != "" {
 		modified, _ = http.ParseTime(lm)
@@ -70,6 +69,12 @@ func Cached(w http.ResponseWriter, r *http.Request, ctype string, body []byte) e
 	w.WriteHeader(http.StatusOK)
 	_, err := w.Write(body)
 	return err
+}
+
+// strongETag is the strong entity tag of body: a hash of its bytes.
+func strongETag(body []byte) string {
+	sum := sha256.Sum256(body)
+	return `"` + base64.RawURLEncoding.EncodeToString(sum[:16]) + `"`
 }
 
 // NotModified sets the validators of the resource's current version on w,

@@ -2,8 +2,6 @@ package server
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"net/http"
@@ -26,9 +24,13 @@ type RouteCache struct {
 	// Required.
 	Name string
 	// Profile is the life of an answer: a preset such as
-	// [cache.ProfileMinutes], or one of the cache's own profiles. Its
-	// Stale is the browsers' max-age, its Revalidate the shared caches'
-	// s-maxage, and the rest of its Expire their stale-while-revalidate.
+	// [cache.ProfileMinutes], or one of the cache's own profiles; ""
+	// means [cache.ProfileDefault]. It decides the Cache-Control of the
+	// answers kept, whatever the handler sets: its Revalidate is the
+	// shared caches' s-maxage and the rest of its Expire their
+	// stale-while-revalidate, while browsers get max-age=0 (they ask
+	// again each time, a 304 with the ETag), so that a write reaches them
+	// at once.
 	Profile string
 	// Tags tag every answer, beside its path's own tags (see
 	// [cache.PathTags]): revalidating one of them, or the path, drops it.
@@ -95,21 +97,30 @@ func keyTags(tags []string) func(k string) []string {
 // the cache's encoding only. Its Header holds its ETag and Content-Length
 // already, each value's slice shared by every answer that sends it.
 type CachedResponse struct {
-	Header http.Header
-	Body   []byte
+	Header  http.Header
+	Body    []byte
+	Created time.Time // when the handler answered: its Age
 }
 
 // Cache serves the route's GET and HEAD from rc.Cache: only a 200 that
-// sets no cookie and varies on nothing but Origin is kept, tagged with
-// rc.Tags and its path; every answer carries a strong ETag (304 for
-// If-None-Match), a Cache-Control derived from the profile, and X-Cache:
-// HIT, STALE (served while one refresh runs), MISS, or BYPASS (a
-// signed-in caller without PerUser, or a query parameter rc.Query does
-// not name). It panics when rc is incomplete, or its profile or name is
-// refused by the cache.
+// sets no cookie, says nothing against storing (no-store, private) and
+// varies on nothing but Origin is kept, tagged with rc.Tags and its path.
+// Every answer kept carries a strong ETag (304 for If-None-Match), a
+// Cache-Control derived from the profile, its Age, and X-Cache: HIT,
+// STALE (served while one refresh runs) or MISS. Any other answer is
+// X-Cache: BYPASS: one not to keep (a cookie, another status, a Vary such
+// as Negotiate's), a signed-in caller's without PerUser, or one with a
+// query parameter rc.Query does not name. Cache panics when rc is
+// incomplete, when it is called twice, or when the cache refuses its
+// profile or name (a route's cache is a cached function of rc.Name in it).
 func (rt *Route) Cache(rc RouteCache) *Route {
-	if rc.Cache == nil || rc.Name == "" {
+	switch {
+	case rc.Cache == nil || rc.Name == "":
 		panic("server: Route.Cache needs a Cache and a Name")
+	case rt.cache != nil:
+		panic("server: Route.Cache called twice on one route")
+	case rc.Profile == "":
+		rc.Profile = cache.ProfileDefault
 	}
 	p, ok := rc.Cache.Profile(rc.Profile)
 	if !ok {
@@ -118,7 +129,7 @@ func (rt *Route) Cache(rc RouteCache) *Route {
 	tags := append([]string(nil), rc.Tags...)
 	fn, err := cache.NewFunc(rc.Cache, rc.Name, rc.Profile, loadRoute, cache.KeyTags(keyTags(tags)))
 	if err != nil {
-		panic("server: Route.Cache: " + err.Error())
+		panic(fmt.Sprintf("server: Route.Cache %q (a route's cache is a cached function of that name in the cache): %v", rc.Name, err))
 	}
 	rt.cache = &routeCache{fn: fn, control: []string{cacheControl(p, rc.PerUser)}, perUser: rc.PerUser, query: map[string]bool{}}
 	for _, q := range rc.Query {
@@ -127,16 +138,21 @@ func (rt *Route) Cache(rc RouteCache) *Route {
 	return rt
 }
 
-// cacheControl is the Cache-Control of a profile's answers.
+// cacheControl is the Cache-Control of a profile's answers: browsers ask
+// again each time, shared caches keep them as the server does.
 func cacheControl(p cache.Profile, private bool) string {
-	secs := func(d time.Duration) string {
-		return strconv.FormatInt(int64(min(d, 365*24*time.Hour)/time.Second), 10)
-	}
 	if private {
-		return "private, max-age=" + secs(p.Stale)
+		return "private, no-cache"
 	}
-	return "public, max-age=" + secs(p.Stale) + ", s-maxage=" + secs(p.Revalidate) +
-		", stale-while-revalidate=" + secs(p.Expire-p.Revalidate)
+	return "public, max-age=0, s-maxage=" + seconds(p.Revalidate) +
+		", stale-while-revalidate=" + seconds(p.Expire-p.Revalidate)
+}
+
+// seconds is d in whole seconds, rounded up (a 300 ms window is 1 s, not
+// none) and at most a year.
+func seconds(d time.Duration) string {
+	d = min(d, 365*24*time.Hour)
+	return strconv.FormatInt(int64((d+time.Second-1)/time.Second), 10)
 }
 
 // loadContext is the context of a route cache's lookup, and carries what
@@ -216,10 +232,10 @@ func (rt *Route) cacheFailed(w http.ResponseWriter, r *http.Request, h HandlerFu
 	var un *uncacheable
 	switch {
 	case errors.As(err, &un) && un.r == r:
-		w.Header()["X-Cache"] = xCache[cache.Miss]
+		w.Header()["X-Cache"] = xBypass // an answer not to keep
 		un.resp.replay(w)
 	case errors.As(err, &un):
-		w.Header()["X-Cache"] = xCache[cache.Miss]
+		w.Header()["X-Cache"] = xBypass
 		rt.serve(w, r, h)
 	default:
 		rt.s.routeFailed(&committed{ResponseWriter: w}, r, err)
@@ -241,6 +257,9 @@ func writeCached(w http.ResponseWriter, r *http.Request, resp CachedResponse, co
 	}
 	h["Cache-Control"] = control
 	h["X-Cache"] = xCache[st]
+	if st != cache.Miss {
+		h["Age"] = []string{strconv.FormatInt(int64(max(0, time.Since(resp.Created)/time.Second)), 10)}
+	}
 	if matchesETag(r.Header.Values("If-None-Match"), resp.Header.Get("ETag")) {
 		delete(h, "Content-Length")
 		w.WriteHeader(http.StatusNotModified)
@@ -248,77 +267,4 @@ func writeCached(w http.ResponseWriter, r *http.Request, resp CachedResponse, co
 	}
 	w.WriteHeader(http.StatusOK)
 	w.Write(resp.Body)
-}
-
-// recorder keeps what a handler writes, for the cache.
-type recorder struct {
-	header http.Header
-	status int
-	body   []byte
-}
-
-func (rec *recorder) Header() http.Header { return rec.header }
-
-func (rec *recorder) WriteHeader(status int) {
-	if rec.status == 0 {
-		rec.status = status
-	}
-}
-
-func (rec *recorder) Write(b []byte) (int, error) {
-	rec.WriteHeader(http.StatusOK)
-	rec.body = append(rec.body, b...)
-	return len(b), nil
-}
-
-// cacheable reports whether the answer may be kept for every caller: a
-// 200 that sets no cookie, says nothing against storing, and varies on
-// nothing but Origin.
-func (rec *recorder) cacheable() bool {
-	if rec.status != http.StatusOK && rec.status != 0 || len(rec.header["Set-Cookie"]) > 0 {
-		return false
-	}
-	cc := strings.ToLower(rec.header.Get("Cache-Control"))
-	if strings.Contains(cc, "no-store") || strings.Contains(cc, "private") {
-		return false
-	}
-	for _, v := range rec.header.Values("Vary") {
-		for f := range strings.SplitSeq(v, ",") {
-			if f = strings.TrimSpace(f); f != "" && !strings.EqualFold(f, "Origin") {
-				return false
-			}
-		}
-	}
-	return true
-}
-
-// cached is the answer as the cache keeps it: its own ETag, or a hash of
-// its body, and its length, beside the headers that describe it.
-func (rec *recorder) cached() CachedResponse {
-	h := rec.header.Clone()
-	etag := h.Get("ETag")
-	for _, k := range []string{"Cache-Control", "Content-Length", "Date", "Etag", "Vary", "X-Cache"} {
-		delete(h, k)
-	}
-	if etag == "" {
-		sum := sha256.Sum256(rec.body)
-		etag = `"` + base64.RawURLEncoding.EncodeToString(sum[:16]) + `"`
-	}
-	h["Etag"] = []string{etag}
-	h["Content-Length"] = []string{strconv.Itoa(len(rec.body))}
-	return CachedResponse{Header: h, Body: rec.body}
-}
-
-// replay writes the recorded answer to w.
-func (rec *recorder) replay(w http.ResponseWriter) {
-	h := w.Header()
-	for k, v := range rec.header {
-		h[k] = v
-	}
-	status := rec.status
-	if status == 0 {
-		status = http.StatusOK
-	}
-	w.WriteHeader(status)
-	w.Write(rec.body)
 }

@@ -37,6 +37,7 @@ func main() {
 		h.Set("Vary", "Origin") // the demo's CORS
 		h.Set("Cache-Control", "public, max-age=0, s-maxage=60, stale-while-revalidate=300")
 		h.Set("X-Cache", "HIT") // served from the demo's cache
+		h.Set("Age", "0")
 		h.Set("Etag", *etag)
 		if r.Header.Get("If-None-Match") == *etag {
 			w.WriteHeader(http.StatusNotModified)
