@@ -13,6 +13,25 @@ import (
 	"github.com/formwork-dev/formwork/redisstore"
 )
 
+// A cache shared by every instance of an app: the one line an app needs
+// is cache.New with the Redis store. The store's client keeps short
+// timeouts, so that with Redis down a read falls through to its loader
+// soon. Close the cache, then the store, then the client.
+func ExampleNewCache_shared() {
+	rdb := redis.NewClient(&redis.Options{Addr: "127.0.0.1:6379", ContextTimeoutEnabled: true,
+		DialTimeout: time.Second, ReadTimeout: 500 * time.Millisecond, WriteTimeout: 500 * time.Millisecond, MaxRetries: 1})
+	defer rdb.Close()
+	store := redisstore.NewCache(rdb, redisstore.Options{Prefix: "myapp:", NearCacheBytes: 32 << 20})
+	defer store.Close()
+	c, err := cache.New(cache.Config{Store: store})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer c.Close()
+	// Use c as any cache: cache.NewFunc, Route.Cache, and as the actions'
+	// Revalidator. A RevalidateTag on one instance is seen by all.
+}
+
 // A cache store shared by every instance of the app, with a near-cache of
 // 64 MB in each. The client honours its callers' deadlines, so a Redis
 // that stops answering fails a read at the request's deadline. It needs a

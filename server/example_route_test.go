@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -8,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/formwork-dev/formwork/actions"
+	"github.com/formwork-dev/formwork/cache"
 	"github.com/formwork-dev/formwork/keyring"
 	"github.com/formwork-dev/formwork/server"
 )
@@ -90,4 +92,42 @@ func ExampleRoute_CORS() {
 	// preflight: 204 https://app.example OPTIONS, POST
 	// https://app.example: 201 https://app.example
 	// https://evil.example: 403
+}
+
+// A public feed kept by the server's cache: the handler runs once, the
+// next callers get its bytes with an ETag (a 304 when they have them),
+// and a write revalidates it by tag, so the next caller reads afresh.
+func ExampleRoute_Cache() {
+	keys, _ := keyring.New([]byte("an example secret of 32 bytes!!!"))
+	reg, _ := actions.NewRegistry(actions.Config{Keys: keys})
+	srv, _ := server.New(server.Config{Actions: reg, Logger: slog.New(slog.DiscardHandler)})
+	c, _ := cache.New(cache.Config{})
+	defer c.Close()
+	news := []string{"formwork 1.0"}
+	srv.Handle("/news.json", srv.Route().Get(func(w http.ResponseWriter, r *http.Request) error {
+		return server.JSON(w, http.StatusOK, news)
+	}).Cache(server.RouteCache{Cache: c, Name: "news", Profile: cache.ProfileMinutes, Tags: []string{"news"}}))
+	get := func(header ...string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest("GET", "/news.json", nil)
+		if len(header) == 2 {
+			req.Header.Set(header[0], header[1])
+		}
+		w := httptest.NewRecorder()
+		srv.ServeHTTP(w, req)
+		fmt.Println(strings.TrimSpace(fmt.Sprint(w.Code, " ", w.Header().Get("X-Cache"), " ", w.Body.String())))
+		return w
+	}
+	get()
+	etag := get().Header().Get("ETag")
+	get("If-None-Match", etag)
+	get("Authorization", "Bearer a-token") // a signed-in caller's answer is never kept
+	news = append(news, "formwork 1.1")
+	c.RevalidateTag(context.Background(), "news")
+	get()
+	// Output:
+	// 200 MISS ["formwork 1.0"]
+	// 200 HIT ["formwork 1.0"]
+	// 304 HIT
+	// 200 BYPASS ["formwork 1.0"]
+	// 200 MISS ["formwork 1.0","formwork 1.1"]
 }

@@ -26,6 +26,10 @@ func OnRedis(ctx context.Context, cfg *Config, url string) (close func() error, 
 	if err != nil {
 		return nil, fmt.Errorf("redis URL: %w", err)
 	}
+	// Short timeouts: with Redis down, a read falls through to the
+	// database soon, and a write says the cache was not refreshed.
+	opts.DialTimeout, opts.ReadTimeout, opts.WriteTimeout, opts.MaxRetries = time.Second, 500*time.Millisecond, 500*time.Millisecond, 1
+	opts.ContextTimeoutEnabled = true
 	rdb := redis.NewClient(opts)
 	if err := rdb.Ping(ctx).Err(); err != nil {
 		rdb.Close()
