@@ -102,24 +102,24 @@ type Status int
 
 // The ways a lookup is answered.
 const (
-	Miss  Status = iota // by a load
-	Hit                 // by a fresh entry
-	Stale               // by a stale entry, while one refresh runs
+	StatusMiss  Status = iota // by a load
+	StatusHit                 // by a fresh entry
+	StatusStale               // by a stale entry, while one refresh runs
 )
 
 // String is the status as an X-Cache header says it: MISS, HIT or STALE.
 func (s Status) String() string {
 	switch s {
-	case Hit:
+	case StatusHit:
 		return "HIT"
-	case Stale:
+	case StatusStale:
 		return "STALE"
 	}
 	return "MISS"
 }
 
-// Lookup is [Func.Get], and says how it was answered: a fresh entry (Hit),
-// a stale one while a refresh runs (Stale), or a load (Miss).
+// Lookup is [Func.Get], and says how it was answered: a fresh entry (StatusHit),
+// a stale one while a refresh runs (StatusStale), or a load (StatusMiss).
 func (f *Func[K, V]) Lookup(ctx context.Context, k K) (V, Status, error) {
 	key := f.key(f.name, k)
 	if v, e, st, ok := f.cached(ctx, key, k); ok {
@@ -127,7 +127,7 @@ func (f *Func[K, V]) Lookup(ctx context.Context, k K) (V, Status, error) {
 		return v, st, nil
 	}
 	v, err := f.wait(ctx, key, k, true)
-	return v, Miss, err
+	return v, StatusMiss, err
 }
 
 // Fresh returns the value for k when a fresh entry holds it, and true; it
@@ -153,14 +153,14 @@ func (f *Func[K, V]) cached(ctx context.Context, key string, k K) (V, *Entry, St
 	switch {
 	case !ok:
 		f.c.stats.misses.Add(1)
-		return v, e, Miss, false
+		return v, e, StatusMiss, false
 	case now.Before(e.Revalidate):
 		f.c.stats.hits.Add(1)
-		return v, e, Hit, true
+		return v, e, StatusHit, true
 	}
 	f.c.stats.stale.Add(1)
 	f.join(ctx, key, k, false)
-	return v, e, Stale, true
+	return v, e, StatusStale, true
 }
 
 // read returns the value stored at key, and its entry. A store's

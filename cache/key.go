@@ -42,6 +42,8 @@ func addressIn(t reflect.Type, depth int) string {
 	switch t.Kind() {
 	case reflect.Pointer, reflect.Chan, reflect.UnsafePointer:
 		return "a " + t.Kind().String()
+	case reflect.Interface:
+		return "an interface, whose dynamic value may be an address (and 1 and int64(1) would share a key)"
 	case reflect.Array:
 		return addressIn(t.Elem(), depth+1)
 	case reflect.Struct:

@@ -29,7 +29,7 @@ func (r *revalidations) add(tags []string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	seq := r.seq.Load() + 1
-	r.ring[seq%recentRevalidations] = tags
+	r.ring[seq%recentRevalidations] = slices.Clone(tags) // the caller's slice may change
 	r.seq.Store(seq)
 }
 

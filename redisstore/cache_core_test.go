@@ -37,10 +37,10 @@ func TestCacheKeepsAnsweringWithRedisDown(t *testing.T) {
 		}
 		return v, st
 	}
-	if v, st := get(); v != 1 || st != cache.Miss {
+	if v, st := get(); v != 1 || st != cache.StatusMiss {
 		t.Fatalf("first: %d %v", v, st)
 	}
-	if v, st := get(); v != 1 || st != cache.Hit {
+	if v, st := get(); v != 1 || st != cache.StatusHit {
 		t.Fatalf("second: %d %v", v, st)
 	}
 
@@ -67,17 +67,17 @@ func TestCacheKeepsAnsweringWithRedisDown(t *testing.T) {
 		}
 	}
 	v, st := get()
-	if st != cache.Miss || v <= 2 {
+	if st != cache.StatusMiss || v <= 2 {
 		t.Errorf("after the restart and a revalidation: %d %v, want a new load", v, st)
 	}
 	// The first load that hears of the new run is not kept (its versions
 	// may be the old run's); the next is, and is served.
 	for range 2 {
-		if v, st = get(); st == cache.Hit {
+		if v, st = get(); st == cache.StatusHit {
 			break
 		}
 	}
-	if again, st := get(); st != cache.Hit || again != v {
+	if again, st := get(); st != cache.StatusHit || again != v {
 		t.Errorf("then: %d %v, want hits of %d", again, st, v)
 	}
 }

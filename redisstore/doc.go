@@ -73,9 +73,13 @@
 //   - Keep nothing on disk (as a cache should), or use an append-only
 //     file with appendfsync always: a snapshot restores versions that
 //     lag behind bumps that returned before the crash.
-//   - Never let Redis evict a version: use maxmemory-policy noeviction,
-//     or a volatile-* policy (entries, one-time tokens and buckets
-//     expire; versions do not), never an allkeys-* one.
+//   - Never let Redis evict a version, and never let it refuse a bump:
+//     use maxmemory-policy volatile-lfu (entries, one-time tokens and
+//     buckets expire and may be evicted; versions do not expire and are
+//     kept), never an allkeys-* one, and not noeviction: a Redis full of
+//     entries would then refuse the INCR of every revalidation. An
+//     evicted one-time token lets its form be sent twice: give Redis
+//     room enough for the tokens of the forms in flight.
 //   - Standalone Redis or Sentinel. On a Redis Cluster, put a hash tag in
 //     the prefix ("{myapp}:") so that an entry and its tags' versions
 //     share a slot.

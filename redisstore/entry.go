@@ -70,8 +70,14 @@ func appendTime(b []byte, t time.Time) []byte {
 	if t.IsZero() {
 		return append(b, 0)
 	}
+	if t.After(farFuture) {
+		t = farFuture // UnixNano overflows past 2262: cache.Forever is start + 292 years
+	}
 	return binary.AppendVarint(append(b, 1), t.UnixNano())
 }
+
+// farFuture is the latest time an entry holds: far enough for "forever".
+var farFuture = time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // readTime reads a time that appendTime appended, and returns the rest.
 func readTime(b []byte) (time.Time, []byte, bool) {

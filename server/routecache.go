@@ -40,6 +40,12 @@ type RouteCache struct {
 	// so that made-up query strings cannot fill it with entries; nil
 	// means none: a request with a query bypasses it.
 	Query []string
+	// AnyCookies keeps answers to requests that carry cookies, for a route
+	// whose answer depends on none of them (a public feed, fetched by a
+	// browser that holds cookies of the site). Without it such a request
+	// bypasses the cache: an answer built from a cookie must never reach
+	// another caller. PerUser implies it.
+	AnyCookies bool
 	// PerUser caches the answers to signed-in callers too, one entry per
 	// principal ([actions.Principal.Subject]), sent as private. Without
 	// it a signed-in caller's request, or one with an Authorization
@@ -49,19 +55,29 @@ type RouteCache struct {
 
 // routeCache is a route's cache, ready to serve.
 type routeCache struct {
-	fn      *cache.Func[string, CachedResponse]
-	control []string // the Cache-Control of its answers
-	query   map[string]bool
-	perUser bool
+	fn         *cache.Func[string, cachedResponse]
+	control    []string // the Cache-Control of its answers
+	query      map[string]bool
+	anyCookies bool
+	perUser    bool
 }
 
-// key names r's cached answer: the escaped path, then "?" and the query
-// (sorted) when there is one, then "#" and the principal of a per-user
-// cache; an escaped path holds neither "?" nor "#". It reports false for
-// a query with a parameter the route does not name, or one that does not
-// parse: such a request bypasses the cache.
+// Bounds of the requests a route's cache keeps answers to: a longer or
+// deeper path would cost a tag per segment, a hostile one many.
+const (
+	maxCachedKey      = 1024
+	maxCachedSegments = 32
+)
+
+// key names r's cached answer: its host, its escaped path, then "?" and
+// the query (sorted) when there is one, then "#" and the principal of a
+// per-user cache; an escaped path holds neither "?" nor "#". It reports
+// false, for the request to bypass the cache, for a query with a
+// parameter the route does not name or that does not parse, and for a
+// path too long or too deep.
 func (rc *routeCache) key(r *http.Request, user string) (string, bool) {
-	k := r.URL.EscapedPath()
+	path := r.URL.EscapedPath()
+	k := r.Host + path
 	if r.URL.RawQuery != "" {
 		q, err := url.ParseQuery(r.URL.RawQuery)
 		if err != nil {
@@ -77,7 +93,7 @@ func (rc *routeCache) key(r *http.Request, user string) (string, bool) {
 	if user != "" {
 		k += "#" + user
 	}
-	return k, true
+	return k, len(k) <= maxCachedKey && strings.Count(path, "/") <= maxCachedSegments
 }
 
 // keyTags are the tags of the answer at key k: tags, and its path's.
@@ -85,6 +101,9 @@ func keyTags(tags []string) func(k string) []string {
 	return func(k string) []string {
 		escaped, _, _ := strings.Cut(k, "#")
 		escaped, _, _ = strings.Cut(escaped, "?")
+		if i := strings.IndexByte(escaped, '/'); i >= 0 {
+			escaped = escaped[i:] // the host is not part of the path
+		}
 		path, err := url.PathUnescape(escaped)
 		if err != nil {
 			path = escaped
@@ -93,10 +112,10 @@ func keyTags(tags []string) func(k string) []string {
 	}
 }
 
-// CachedResponse is an answer kept by a route's cache. It is exported for
-// the cache's encoding only. Its Header holds its ETag and Content-Length
+// cachedResponse is an answer kept by a route's cache, its fields
+// exported for the cache's encoding. Its Header holds its ETag and Content-Length
 // already, each value's slice shared by every answer that sends it.
-type CachedResponse struct {
+type cachedResponse struct {
 	Header  http.Header
 	Body    []byte
 	Created time.Time // when the handler answered: its Age
@@ -108,9 +127,13 @@ type CachedResponse struct {
 // Every answer kept carries a strong ETag (304 for If-None-Match), a
 // Cache-Control derived from the profile, its Age, and X-Cache: HIT,
 // STALE (served while one refresh runs) or MISS. Any other answer is
-// X-Cache: BYPASS: one not to keep (a cookie, another status, a Vary such
-// as Negotiate's), a signed-in caller's without PerUser, or one with a
-// query parameter rc.Query does not name. Cache panics when rc is
+// X-Cache: BYPASS: one not to keep (a cookie, another status, any Vary,
+// such as Negotiate's), a signed-in caller's without PerUser, one to a
+// request with cookies without AnyCookies, one with a query parameter
+// rc.Query does not name, or to a path over 1 KB or 32 segments. The key
+// is the host, the path and the named parameters: headers other than
+// those that make a caller signed in are not part of it, so a handler
+// whose answer reads them must not be cached. Cache panics when rc is
 // incomplete, when it is called twice, or when the cache refuses its
 // profile or name (a route's cache is a cached function of rc.Name in it).
 func (rt *Route) Cache(rc RouteCache) *Route {
@@ -131,7 +154,8 @@ func (rt *Route) Cache(rc RouteCache) *Route {
 	if err != nil {
 		panic(fmt.Sprintf("server: Route.Cache %q (a route's cache is a cached function of that name in the cache): %v", rc.Name, err))
 	}
-	rt.cache = &routeCache{fn: fn, control: []string{cacheControl(p, rc.PerUser)}, perUser: rc.PerUser, query: map[string]bool{}}
+	rt.cache = &routeCache{fn: fn, control: []string{cacheControl(p, rc.PerUser)}, perUser: rc.PerUser,
+		query: map[string]bool{}, anyCookies: rc.AnyCookies || rc.PerUser}
 	for _, q := range rc.Query {
 		rt.cache.query[q] = true
 	}
@@ -183,15 +207,22 @@ type uncacheable struct {
 func (u *uncacheable) Error() string { return "server: the answer may not be cached" }
 
 // loadRoute runs the route's handler for the request in ctx, into a
-// recorder.
-func loadRoute(ctx context.Context, _ string) (CachedResponse, error) {
+// recorder: as a plain GET, for the answer every caller of its key gets,
+// whatever the request that found no entry asked (HEAD, If-None-Match,
+// a Range).
+func loadRoute(ctx context.Context, _ string) (cachedResponse, error) {
 	lr := ctx.Value(loadKey{}).(*loadContext)
 	rec := &recorder{header: http.Header{}}
-	if err := lr.h(rec, lr.r.WithContext(ctx)); err != nil {
-		return CachedResponse{}, err
+	r := lr.r.Clone(ctx)
+	r.Method = http.MethodGet
+	for _, h := range [...]string{"If-None-Match", "If-Modified-Since", "If-Match", "If-Unmodified-Since", "If-Range", "Range"} {
+		r.Header.Del(h)
+	}
+	if err := lr.h(rec, r); err != nil {
+		return cachedResponse{}, err
 	}
 	if !rec.cacheable() {
-		return CachedResponse{}, &uncacheable{r: lr.r, resp: rec}
+		return cachedResponse{}, &uncacheable{r: lr.r, resp: rec}
 	}
 	return rec.cached(), nil
 }
@@ -199,22 +230,22 @@ func loadRoute(ctx context.Context, _ string) (CachedResponse, error) {
 // serveCached answers a GET or HEAD of a route with a cache.
 func (rt *Route) serveCached(w http.ResponseWriter, r *http.Request, h HandlerFunc) {
 	rc := rt.cache
-	user := ""
+	user, bypass := "", !rc.anyCookies && r.Header.Get("Cookie") != ""
 	p := actions.PrincipalFrom(r.Context())
 	if p != nil || r.Header.Get("Authorization") != "" {
-		user = "-" // bypass, unless the route caches per user
-		if rc.perUser && p != nil {
+		if user = ""; rc.perUser && p != nil {
 			user = p.Subject()
 		}
+		bypass = bypass || user == "" // nobody to key it by
 	}
 	k, ok := rc.key(r, user)
-	if !ok || user == "-" {
+	if !ok || bypass {
 		w.Header()["X-Cache"] = xBypass
 		rt.serve(w, r, h)
 		return
 	}
 	if resp, ok := rc.fn.Fresh(r.Context(), k); ok {
-		writeCached(w, r, resp, rc.control, cache.Hit)
+		writeCached(w, r, resp, rc.control, cache.StatusHit)
 		return
 	}
 	resp, st, err := rc.fn.Lookup(&loadContext{Context: r.Context(), r: r, h: h}, k)
@@ -233,7 +264,7 @@ func (rt *Route) cacheFailed(w http.ResponseWriter, r *http.Request, h HandlerFu
 	switch {
 	case errors.As(err, &un) && un.r == r:
 		w.Header()["X-Cache"] = xBypass // an answer not to keep
-		un.resp.replay(w)
+		un.resp.replay(&committed{ResponseWriter: w, signedIn: r.Header.Get("Cookie") != "" || r.Header.Get("Authorization") != ""})
 	case errors.As(err, &un):
 		w.Header()["X-Cache"] = xBypass
 		rt.serve(w, r, h)
@@ -244,20 +275,24 @@ func (rt *Route) cacheFailed(w http.ResponseWriter, r *http.Request, h HandlerFu
 
 // The X-Cache values, shared by every answer.
 var (
-	xCache  = [...][]string{cache.Miss: {"MISS"}, cache.Hit: {"HIT"}, cache.Stale: {"STALE"}}
+	xCache = [...][]string{
+		cache.StatusMiss:  {cache.StatusMiss.String()},
+		cache.StatusHit:   {cache.StatusHit.String()},
+		cache.StatusStale: {cache.StatusStale.String()},
+	}
 	xBypass = []string{"BYPASS"}
 )
 
 // writeCached writes a cached answer, or 304 when the client has it. The
 // header values are the answer's own slices, shared: never appended to.
-func writeCached(w http.ResponseWriter, r *http.Request, resp CachedResponse, control []string, st cache.Status) {
+func writeCached(w http.ResponseWriter, r *http.Request, resp cachedResponse, control []string, st cache.Status) {
 	h := w.Header()
 	for k, v := range resp.Header {
 		h[k] = v
 	}
 	h["Cache-Control"] = control
 	h["X-Cache"] = xCache[st]
-	if st != cache.Miss {
+	if st != cache.StatusMiss {
 		h["Age"] = []string{strconv.FormatInt(int64(max(0, time.Since(resp.Created)/time.Second)), 10)}
 	}
 	if matchesETag(r.Header.Values("If-None-Match"), resp.Header.Get("ETag")) {

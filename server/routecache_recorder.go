@@ -30,7 +30,8 @@ func (rec *recorder) Write(b []byte) (int, error) {
 
 // cacheable reports whether the answer may be kept for every caller: a
 // 200 that sets no cookie, says nothing against storing, and varies on
-// nothing but Origin.
+// nothing (a route's own CORS headers are added to each answer, not
+// kept).
 func (rec *recorder) cacheable() bool {
 	if rec.status != http.StatusOK && rec.status != 0 || len(rec.header["Set-Cookie"]) > 0 {
 		return false
@@ -39,19 +40,12 @@ func (rec *recorder) cacheable() bool {
 	if strings.Contains(cc, "no-store") || strings.Contains(cc, "private") {
 		return false
 	}
-	for _, v := range rec.header.Values("Vary") {
-		for f := range strings.SplitSeq(v, ",") {
-			if f = strings.TrimSpace(f); f != "" && !strings.EqualFold(f, "Origin") {
-				return false
-			}
-		}
-	}
-	return true
+	return len(rec.header["Vary"]) == 0 // the key holds no header
 }
 
 // cached is the answer as the cache keeps it: its own ETag, or a hash of
 // its body, and its length, beside the headers that describe it.
-func (rec *recorder) cached() CachedResponse {
+func (rec *recorder) cached() cachedResponse {
 	h := rec.header.Clone()
 	etag := h.Get("ETag")
 	for _, k := range []string{"Cache-Control", "Content-Length", "Date", "Etag", "Vary", "X-Cache"} {
@@ -62,7 +56,7 @@ func (rec *recorder) cached() CachedResponse {
 	}
 	h["Etag"] = []string{etag}
 	h["Content-Length"] = []string{strconv.Itoa(len(rec.body))}
-	return CachedResponse{Header: h, Body: rec.body, Created: time.Now()}
+	return cachedResponse{Header: h, Body: rec.body, Created: time.Now()}
 }
 
 // replay writes the recorded answer to w.

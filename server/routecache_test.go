@@ -3,6 +3,7 @@ package server_test
 import (
 	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -157,16 +158,20 @@ func TestRouteCacheOneLoad(t *testing.T) {
 	}
 	t.Cleanup(c.Close)
 	var runs atomic.Int64
-	release := make(chan struct{})
+	release, started := make(chan struct{}), make(chan struct{}, 64)
 	ts := apiServer(t, server.Config{}, func(s *server.Server) {
 		s.Handle("/slow", s.Route().Get(func(w http.ResponseWriter, r *http.Request) error {
 			runs.Add(1)
+			started <- struct{}{}
 			<-release
 			return server.JSON(w, 200, "slow")
 		}).Cache(server.RouteCache{Cache: c, Name: "slow", Profile: cache.ProfileMinutes}))
+		// Every caller asks the same key; each is told apart by a header
+		// the key does not hold, and the answer sets a cookie from it.
 		s.Handle("/cookie", s.Route().Get(func(w http.ResponseWriter, r *http.Request) error {
+			started <- struct{}{}
 			<-release
-			http.SetCookie(w, &http.Cookie{Name: "who", Value: r.URL.Query().Get("me")})
+			http.SetCookie(w, &http.Cookie{Name: "who", Value: r.Header.Get("X-Me")})
 			return server.JSON(w, 200, "hello")
 		}).Cache(server.RouteCache{Cache: c, Name: "cookie", Profile: cache.ProfileMinutes}))
 	})
@@ -181,12 +186,13 @@ func TestRouteCacheOneLoad(t *testing.T) {
 	cookies := make([]string, 5)
 	for i := range cookies {
 		wg.Go(func() {
-			resp, _ := do(t, "GET", fmt.Sprintf("%s/cookie?me=%d", ts.URL, i), "")
+			resp, _ := do(t, "GET", ts.URL+"/cookie", "", "X-Me", fmt.Sprint(i))
 			cookies[i] = resp.Header.Get("Set-Cookie")
 		})
 	}
-	for runs.Load() == 0 {
-	}
+	<-started // the first load of each key is under way
+	<-started
+	time.Sleep(50 * time.Millisecond) // the other callers join the loads: not an assertion
 	close(release)
 	wg.Wait()
 	if runs.Load() != 1 {
@@ -235,5 +241,86 @@ func TestRouteCacheStale(t *testing.T) {
 	}
 	if runs.Load() != 2 {
 		t.Errorf("the handler ran %d times, want one refresh", runs.Load())
+	}
+}
+
+// What reaches the cache is a plain GET of the key: a miss that asked
+// conditionally, or with HEAD, still fills the entry every caller gets.
+// The host is part of the key; a request with cookies, a long or deep
+// path, a Vary of any kind, and a signed-in caller with no subject stay
+// out of it.
+func TestRouteCacheKeys(t *testing.T) {
+	c, err := cache.New(cache.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	var runs atomic.Int64
+	ts := apiServer(t, server.Config{}, func(s *server.Server) {
+		feed := func(w http.ResponseWriter, r *http.Request) error {
+			n := runs.Add(1)
+			if r.Method == http.MethodHead {
+				w.WriteHeader(200) // no body for HEAD
+				return nil
+			}
+			return server.CachedJSON(w, r, fmt.Sprintf("%s %d", r.Host, n))
+		}
+		rc := func(name string) server.RouteCache {
+			return server.RouteCache{Cache: c, Name: name, Profile: cache.ProfileMinutes}
+		}
+		s.Handle("/feed", s.Route().Get(feed).Cache(rc("feed")))
+		s.Handle("/deep/", s.Route().Get(feed).Cache(rc("deep")))
+		s.Handle("/origin", s.Route().Get(func(w http.ResponseWriter, r *http.Request) error {
+			runs.Add(1)
+			w.Header().Set("Vary", "Origin")
+			return server.JSON(w, 200, r.Header.Get("Origin"))
+		}).Cache(rc("origin")))
+	})
+	xcache := func(method, path string, headers ...string) (string, string) {
+		t.Helper()
+		resp, body := do(t, method, ts.URL+path, "", headers...)
+		return resp.Header.Get("X-Cache"), body
+	}
+	if x, _ := xcache("GET", "/feed", "If-None-Match", `"someone's old copy"`); x != "MISS" {
+		t.Fatalf("a conditional miss: %s", x)
+	}
+	if x, body := xcache("GET", "/feed"); x != "HIT" || !strings.HasSuffix(body, ` 1"`) {
+		t.Errorf("after a conditional miss: %s %s, want its answer kept", x, body)
+	}
+	if err := c.RevalidateTag(t.Context(), "prefix:/"); err != nil {
+		t.Fatal(err)
+	}
+	xcache("HEAD", "/feed")
+	if x, body := xcache("GET", "/feed"); x != "HIT" || body == "" {
+		t.Errorf("GET after a HEAD miss: %s %q, want the whole answer", x, body)
+	}
+	req, _ := http.NewRequestWithContext(t.Context(), "GET", ts.URL+"/feed", nil)
+	req.Host = "other.example"
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if x := resp.Header.Get("X-Cache"); x != "MISS" {
+		t.Errorf("another host: %s, want its own entry", x)
+	}
+	for _, tc := range []struct {
+		name, path string
+		headers    []string
+	}{
+		{"cookies", "/feed", []string{"Cookie", "session=alice"}},
+		{"a deep path", "/deep/" + strings.Repeat("a/", 40), nil},
+		{"a long path", "/deep/" + strings.Repeat("a", 1100), nil},
+	} {
+		for range 2 {
+			if x, _ := xcache("GET", tc.path, tc.headers...); x != "BYPASS" {
+				t.Errorf("%s: %s, want BYPASS", tc.name, x)
+			}
+		}
+	}
+	for _, origin := range []string{"https://a.example", "https://b.example"} {
+		if x, body := xcache("GET", "/origin", "Origin", origin); x != "BYPASS" || body != `"`+origin+`"` {
+			t.Errorf("an answer that varies on Origin, from %s: %s %s", origin, x, body)
+		}
 	}
 }

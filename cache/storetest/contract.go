@@ -221,3 +221,16 @@ func setBumpGet(t *testing.T, st cache.Store, key, own, shared string) error {
 	}
 	return nil
 }
+
+// An entry that lives for ever (cache.Forever: start plus 292 years) is
+// served.
+func testForever(t *testing.T, s suite) {
+	st := s.newStore(t)
+	key := s.key(t, "forever")
+	e := entry(t, st, "for ever")
+	e.Revalidate, e.Expires = e.Created.Add(cache.Forever), e.Created.Add(cache.Forever)
+	set(t, st, key, e)
+	if got, ok := get(t, st, key); !ok || string(got.Value) != "for ever" {
+		t.Error("an entry that lives for ever is not served")
+	}
+}

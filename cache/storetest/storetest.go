@@ -42,6 +42,7 @@ func Run(t *testing.T, newStore func(t *testing.T) cache.Store) {
 		{"BumpSparesOtherTags", testBumpSparesOtherTags},
 		{"SetBehindNotServed", testSetBehind},
 		{"ConcurrentBumpGet", testConcurrentBumpGet},
+		{"Forever", testForever},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.run(t, s) })
 	}

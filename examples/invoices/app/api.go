@@ -33,7 +33,8 @@ func (a *App) apiRoutes() error {
 	s.Handle("/api/invoices/{id}/summary", s.Route().Get(server.Guard(actions.SignedIn(), a.apiSummary)))
 	s.Handle("/api/changelog.json", s.Route().Get(a.apiChangelog).
 		CORS(server.CORS{Origins: []string{"*"}, Expose: []string{"ETag", "X-Cache"}, MaxAge: time.Hour}).
-		Cache(server.RouteCache{Cache: a.cache, Name: "changelog.json", Profile: feedProfile, Tags: []string{"changelog"}}))
+		Cache(server.RouteCache{Cache: a.cache, Name: "changelog.json", Profile: feedProfile, Tags: []string{"changelog"},
+			AnyCookies: true})) // the same for everyone: a browser's cookies change nothing
 	s.Handle("/api/", s.Route().Get(noAPI).Post(noAPI).Put(noAPI).Patch(noAPI).Delete(noAPI))
 	s.Handle("/healthz", s.Route().Get(a.healthz))
 	return nil

@@ -60,7 +60,7 @@ func (d direct[V]) Name() string { return d.name }
 
 func (d direct[V]) Lookup(ctx context.Context, _ struct{}) ([]V, cache.Status, error) {
 	v, err := d.load(ctx)
-	return v, cache.Miss, err
+	return v, cache.StatusMiss, err
 }
 
 // cacheRead is how one read of a page was answered, shown in dev mode.
