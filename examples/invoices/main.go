@@ -4,7 +4,8 @@
 //	go run ./examples/invoices -dev -htmx 4
 //
 // Every flag has an environment fallback: ADDR, DB_PATH, SECRET, DEV, HTMX,
-// SESSIONS, REDIS_URL, POSTGRES_URL, HTTPS and TRUSTED_PROXY. The request
+// SESSIONS, REDIS_URL, POSTGRES_URL, HTTPS, TRUSTED_PROXY,
+// STRIPE_WEBHOOK_SECRET, SIGN_IN_LIMITS and NO_CACHE. The request
 // log goes to standard error in batches (-log-flush). The secret, when
 // unset, is generated once and kept next to the database, so that forms
 // survive restarts.
