@@ -134,8 +134,19 @@ func (f *Func[K, V]) Lookup(ctx context.Context, k K) (V, Status, error) {
 // never loads, nor refreshes. It is the fast path of a hit, for a caller
 // that builds Lookup's context only on a miss.
 func (f *Func[K, V]) Fresh(ctx context.Context, k K) (V, bool) {
-	now := time.Now()
-	v, e, ok := f.read(ctx, f.key(f.name, k), now)
+	return f.FreshAt(ctx, f.StoreKey(k), time.Now())
+}
+
+// StoreKey returns the key under which k's value is stored, for a caller
+// that keeps it to look k up again without building it (see
+// [Func.FreshAt]).
+func (f *Func[K, V]) StoreKey(k K) string { return f.key(f.name, k) }
+
+// FreshAt is [Func.Fresh] for the store key of a k, as [Func.StoreKey]
+// returned it, judged at now (a caller that read the clock already
+// passes what it read).
+func (f *Func[K, V]) FreshAt(ctx context.Context, storeKey string, now time.Time) (V, bool) {
+	v, e, ok := f.read(ctx, storeKey, now)
 	if !ok || !now.Before(e.Revalidate) {
 		var zero V
 		return zero, false

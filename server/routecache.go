@@ -57,6 +57,7 @@ type routeCache struct {
 	control    []string // the Cache-Control of its answers
 	query      map[string]bool
 	anyCookies bool
+	keys       storeKeys // of the plainest requests
 	perUser    bool
 }
 
@@ -169,22 +170,28 @@ func loadRoute(ctx context.Context, _ string) (cachedResponse, error) {
 // serveCached answers a GET or HEAD of a route with a cache.
 func (rt *Route) serveCached(w http.ResponseWriter, r *http.Request, h HandlerFunc) {
 	rc := rt.cache
-	user, bypass := "", !rc.anyCookies && r.Header.Get("Cookie") != ""
+	user, bypass := "", !rc.anyCookies && r.Header["Cookie"] != nil
 	p := actions.PrincipalFrom(r.Context())
-	if p != nil || r.Header.Get("Authorization") != "" {
+	if p != nil || r.Header["Authorization"] != nil {
 		if user = ""; rc.perUser && p != nil {
 			user = p.Subject()
 		}
 		bypass = bypass || user == "" // nobody to key it by
 	}
-	k, ok := rc.key(r, user)
-	if !ok || bypass {
+	if bypass {
 		w.Header()["X-Cache"] = xBypass
 		rt.serve(w, r, h)
 		return
 	}
-	if resp, ok := rc.fn.Fresh(r.Context(), k); ok {
-		writeCached(w, r, resp, rc.control, cache.StatusHit)
+	now := time.Now()
+	if resp, ok := rc.fresh(r, user, now); ok {
+		writeCached(w, r, resp, rc.control, cache.StatusHit, now)
+		return
+	}
+	k, ok := rc.key(r, user)
+	if !ok {
+		w.Header()["X-Cache"] = xBypass
+		rt.serve(w, r, h)
 		return
 	}
 	resp, st, err := rc.fn.Lookup(&loadContext{Context: r.Context(), r: r, h: h}, k)
@@ -192,7 +199,7 @@ func (rt *Route) serveCached(w http.ResponseWriter, r *http.Request, h HandlerFu
 		rt.cacheFailed(w, r, h, err)
 		return
 	}
-	writeCached(w, r, resp, rc.control, st)
+	writeCached(w, r, resp, rc.control, st, time.Now())
 }
 
 // cacheFailed answers a request whose lookup failed: with its own answer,
@@ -224,7 +231,7 @@ var (
 
 // writeCached writes a cached answer, or 304 when the client has it. The
 // header values are the answer's own slices, shared: never appended to.
-func writeCached(w http.ResponseWriter, r *http.Request, resp cachedResponse, control []string, st cache.Status) {
+func writeCached(w http.ResponseWriter, r *http.Request, resp cachedResponse, control []string, st cache.Status, now time.Time) {
 	h := w.Header()
 	for k, v := range resp.Header {
 		h[k] = v
@@ -232,9 +239,10 @@ func writeCached(w http.ResponseWriter, r *http.Request, resp cachedResponse, co
 	h["Cache-Control"] = control
 	h["X-Cache"] = xCache[st]
 	if st != cache.StatusMiss {
-		h["Age"] = ageOf(resp)
+		h["Age"] = ageOf(resp, now)
 	}
-	if matchesETag(r.Header.Values("If-None-Match"), resp.Header.Get("ETag")) {
+	// The maps hold canonical keys: indexed directly, not canonicalized.
+	if inm := r.Header["If-None-Match"]; inm != nil && matchesETag(inm, resp.Header["Etag"][0]) {
 		delete(h, "Content-Length")
 		w.WriteHeader(http.StatusNotModified)
 		return

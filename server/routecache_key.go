@@ -1,9 +1,13 @@
 package server
 
 import (
+	"maps"
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/formwork-dev/formwork/cache"
 )
@@ -56,4 +60,65 @@ func keyTags(tags []string) func(k string) []string {
 		}
 		return append(cache.PathTags(path), tags...)
 	}
+}
+
+// storeKeys remembers the store keys of a route's plainest requests (a
+// host and a path, no query, nobody signed in), so that a hit on one
+// builds no key. The map is never changed once published: a lookup is an
+// atomic load and a map read, and a new key copies it (rarely: a route
+// has few paths; past maxStoreKeys it starts again).
+type storeKeys struct {
+	mu   sync.Mutex // serializes keep
+	keys atomic.Pointer[map[hostPath]string]
+}
+
+type hostPath struct{ host, path string }
+
+// maxStoreKeys bounds what storeKeys remembers.
+const maxStoreKeys = 1024
+
+// lookup returns the store key of host and path, when remembered.
+func (s *storeKeys) lookup(host, path string) (string, bool) {
+	m := s.keys.Load()
+	if m == nil {
+		return "", false
+	}
+	k, ok := (*m)[hostPath{host, path}]
+	return k, ok
+}
+
+// keep remembers the store key of host and path.
+func (s *storeKeys) keep(host, path, key string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	next := map[hostPath]string{}
+	if m := s.keys.Load(); m != nil && len(*m) < maxStoreKeys {
+		maps.Copy(next, *m)
+	}
+	next[hostPath{host, path}] = key
+	s.keys.Store(&next)
+}
+
+// fresh returns r's answer when a fresh entry holds it. For the plainest
+// request (no query, nobody signed in) it builds no key once it has seen
+// the path, so that a hit allocates nothing of its own.
+func (rc *routeCache) fresh(r *http.Request, user string, now time.Time) (cachedResponse, bool) {
+	if r.URL.RawQuery != "" || user != "" {
+		k, ok := rc.key(r, user)
+		if !ok {
+			return cachedResponse{}, false
+		}
+		return rc.fn.FreshAt(r.Context(), rc.fn.StoreKey(k), now)
+	}
+	path := r.URL.EscapedPath()
+	sk, ok := rc.keys.lookup(r.Host, path)
+	if !ok {
+		k, ok := rc.key(r, user)
+		if !ok {
+			return cachedResponse{}, false
+		}
+		sk = rc.fn.StoreKey(k)
+		rc.keys.keep(r.Host, path, sk)
+	}
+	return rc.fn.FreshAt(r.Context(), sk, now)
 }

@@ -50,10 +50,10 @@ type ageHeader struct {
 	value []string
 }
 
-// ageOf is the Age header of resp now: the one sent before, while it is
-// the same second.
-func ageOf(resp cachedResponse) []string {
-	secs := max(0, int64(time.Since(resp.Created)/time.Second))
+// ageOf is the Age header of resp at now: the one sent before, while it
+// is the same second.
+func ageOf(resp cachedResponse, now time.Time) []string {
+	secs := max(0, int64(now.Sub(resp.Created)/time.Second))
 	if resp.age == nil {
 		return []string{strconv.FormatInt(secs, 10)}
 	}
