@@ -171,14 +171,15 @@ func stripeSecretNote(secret string) string {
 	return "signed with the configured secret"
 }
 
-// newLogger returns the request log on standard error, buffered unless
-// flush is 0, and what flushes it at the end.
+// newLogger returns the request log on standard error, in slog's text
+// format (see logfmt), buffered unless flush is 0, and what flushes it at
+// the end.
 func newLogger(flush time.Duration) (*slog.Logger, func()) {
 	if flush <= 0 {
-		return slog.New(slog.NewTextHandler(os.Stderr, nil)), func() {}
+		return slog.New(newLogfmt(os.Stderr, slog.LevelInfo)), func() {}
 	}
 	buf := newLogBuffer(os.Stderr, 64<<10, flush)
-	return slog.New(flushOnError{slog.NewTextHandler(buf, nil), buf}), func() { buf.Close() }
+	return slog.New(flushOnError{newLogfmt(buf, slog.LevelInfo), buf}), func() { buf.Close() }
 }
 
 // loadSecret returns the configured secret, or the one kept at path,
