@@ -233,8 +233,14 @@ var (
 // header values are the answer's own slices, shared: never appended to.
 func writeCached(w http.ResponseWriter, r *http.Request, resp cachedResponse, control []string, st cache.Status, now time.Time) {
 	h := w.Header()
-	for k, v := range resp.Header {
-		h[k] = v
+	if resp.fields != nil {
+		for _, f := range resp.fields {
+			h[f.key] = f.values
+		}
+	} else {
+		for k, v := range resp.Header {
+			h[k] = v
+		}
 	}
 	h["Cache-Control"] = control
 	h["X-Cache"] = xCache[st]

@@ -70,6 +70,13 @@ func keyTags(tags []string) func(k string) []string {
 type storeKeys struct {
 	mu   sync.Mutex // serializes keep
 	keys atomic.Pointer[map[hostPath]string]
+	last atomic.Pointer[storeKey] // the one looked up last: most hits are on one path
+}
+
+// storeKey is a remembered store key, with what it is of.
+type storeKey struct {
+	hostPath
+	key string
 }
 
 type hostPath struct{ host, path string }
@@ -79,11 +86,17 @@ const maxStoreKeys = 1024
 
 // lookup returns the store key of host and path, when remembered.
 func (s *storeKeys) lookup(host, path string) (string, bool) {
+	if l := s.last.Load(); l != nil && l.path == path && l.host == host {
+		return l.key, true
+	}
 	m := s.keys.Load()
 	if m == nil {
 		return "", false
 	}
 	k, ok := (*m)[hostPath{host, path}]
+	if ok {
+		s.last.Store(&storeKey{hostPath{host, path}, k})
+	}
 	return k, ok
 }
 
