@@ -64,7 +64,7 @@ type ageHeader struct {
 // ageOf is the Age header of resp at now: the one sent before, while it
 // is the same second.
 func ageOf(resp cachedResponse, now time.Time) []string {
-	secs := max(0, int64(now.Sub(resp.Created)/time.Second))
+	secs := max(0, now.Unix()-resp.Created.Unix())
 	if resp.age == nil {
 		return []string{strconv.FormatInt(secs, 10)}
 	}

@@ -171,6 +171,10 @@ func (s *Server) Handle(pattern string, h http.Handler) {
 		s.catchAll.Store(&h)
 		return
 	}
+	if rt, ok := h.(*Route); ok {
+		s.mux.Handle(pattern, rt) // it notes its route itself
+		return
+	}
 	s.mux.Handle(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		noteRoute(w, r)
 		h.ServeHTTP(w, r)
