@@ -22,8 +22,12 @@ func TestLogfmtWritesAsTextHandler(t *testing.T) {
 		func(l *slog.Logger) {
 			l.Error("route handler failed", "err", errors.New(`boom "quoted"=x`), "digest", "", "ok", true, "ratio", 0.25, "n", uint64(7))
 		},
-		func(l *slog.Logger) { l.With("app", "invoices").WithGroup("db").Warn("slow\nquery", "took", time.Second, "at", at) },
-		func(l *slog.Logger) { l.Info("grouped", slog.Group("req", "id", 7, "path", "/x"), slog.Group("", "inline", "yes")) },
+		func(l *slog.Logger) {
+			l.With("app", "invoices").WithGroup("db").Warn("slow\nquery", "took", time.Second, "at", at)
+		},
+		func(l *slog.Logger) {
+			l.Info("grouped", slog.Group("req", "id", 7, "path", "/x"), slog.Group("", "inline", "yes"))
+		},
 		func(l *slog.Logger) { l.Info("ünïcode", "name", "Ada Lovelace", "city", "Zürich", "bad", "\xff") },
 	}
 	for i, record := range records {
