@@ -17,11 +17,7 @@ import (
 // the same bytes, a strong ETag (304), the profile's Cache-Control and
 // X-Cache; revalidating its tag or its path drops it.
 func TestRouteCacheHitMiss(t *testing.T) {
-	c, err := cache.New(cache.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(c.Close)
+	c := memoryCache(t, cache.Config{})
 	var runs atomic.Int64
 	ts := apiServer(t, server.Config{}, func(s *server.Server) {
 		s.Handle("/feed/{name}", s.Route().Get(func(w http.ResponseWriter, r *http.Request) error {
@@ -85,11 +81,7 @@ func TestRouteCacheHitMiss(t *testing.T) {
 // an answer to a signed-in caller or an Authorization header, unless the
 // route caches per user, privately.
 func TestRouteCacheNeverStores(t *testing.T) {
-	c, err := cache.New(cache.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(c.Close)
+	c := memoryCache(t, cache.Config{})
 	var runs atomic.Int64
 	ts := apiServer(t, server.Config{}, func(s *server.Server) {
 		rc := func(name string, perUser bool) server.RouteCache {
@@ -152,11 +144,7 @@ func TestRouteCacheNeverStores(t *testing.T) {
 // Callers of one missing answer share one run of the handler; a cookie
 // it sets goes to its own caller alone.
 func TestRouteCacheOneLoad(t *testing.T) {
-	c, err := cache.New(cache.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(c.Close)
+	c := memoryCache(t, cache.Config{})
 	var runs atomic.Int64
 	release, started := make(chan struct{}), make(chan struct{}, 64)
 	ts := apiServer(t, server.Config{}, func(s *server.Server) {
@@ -208,12 +196,8 @@ func TestRouteCacheOneLoad(t *testing.T) {
 // A stale answer is served at once, marked STALE, while one refresh runs;
 // the next caller gets the refreshed one.
 func TestRouteCacheStale(t *testing.T) {
-	c, err := cache.New(cache.Config{Profiles: map[string]cache.Profile{
+	c := memoryCache(t, cache.Config{Profiles: map[string]cache.Profile{
 		"brief": {Revalidate: 50 * time.Millisecond, Expire: time.Hour}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(c.Close)
 	var runs atomic.Int64
 	ts := apiServer(t, server.Config{}, func(s *server.Server) {
 		s.Handle("/news", s.Route().Get(func(w http.ResponseWriter, r *http.Request) error {
@@ -250,11 +234,7 @@ func TestRouteCacheStale(t *testing.T) {
 // path, a Vary of any kind, and a signed-in caller with no subject stay
 // out of it.
 func TestRouteCacheKeys(t *testing.T) {
-	c, err := cache.New(cache.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(c.Close)
+	c := memoryCache(t, cache.Config{})
 	var runs atomic.Int64
 	ts := apiServer(t, server.Config{}, func(s *server.Server) {
 		feed := func(w http.ResponseWriter, r *http.Request) error {
@@ -323,4 +303,15 @@ func TestRouteCacheKeys(t *testing.T) {
 			t.Errorf("an answer that varies on Origin, from %s: %s %s", origin, x, body)
 		}
 	}
+}
+
+// memoryCache is a cache in memory, closed at the end of the test.
+func memoryCache(t *testing.T, cfg cache.Config) *cache.Cache {
+	t.Helper()
+	c, err := cache.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	return c
 }

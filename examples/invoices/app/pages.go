@@ -43,9 +43,7 @@ func (a *App) dashboardPage(w http.ResponseWriter, r *http.Request, res *actions
 	if err != nil {
 		return nil, err
 	}
-	v := a.view(r, res)
-	v.reads = a.devReads(seen)
-	return dashboardPage(v, projects, invoices), nil
+	return dashboardPage(a.viewRead(r, res, seen), projects, invoices), nil
 }
 
 func (a *App) newInvoicePage(w http.ResponseWriter, r *http.Request, res *actions.Result) (templ.Component, error) {
@@ -57,9 +55,7 @@ func (a *App) newInvoicePage(w http.ResponseWriter, r *http.Request, res *action
 	if err != nil {
 		return nil, err
 	}
-	v := a.view(r, res)
-	v.reads = a.devReads(seen)
-	return newInvoicePage(v, projects), nil
+	return newInvoicePage(a.viewRead(r, res, seen), projects), nil
 }
 
 func (a *App) invoicePage(w http.ResponseWriter, r *http.Request, res *actions.Result) (templ.Component, error) {
@@ -86,9 +82,7 @@ func (a *App) invoicePage(w http.ResponseWriter, r *http.Request, res *actions.R
 	if err != nil {
 		return nil, err
 	}
-	v := a.view(r, res)
-	v.reads = a.devReads(seen)
-	return invoicePage(v, inv, comments, projects), nil
+	return invoicePage(a.viewRead(r, res, seen), inv, comments, projects), nil
 }
 
 func (a *App) profilePage(w http.ResponseWriter, r *http.Request, res *actions.Result) (templ.Component, error) {
@@ -108,16 +102,15 @@ func (a *App) changelogPage(w http.ResponseWriter, r *http.Request, res *actions
 	if err != nil {
 		return nil, err
 	}
-	v := a.view(r, res)
-	v.reads = a.devReads(seen)
-	return changelogPage(v, entries), nil
+	return changelogPage(a.viewRead(r, res, seen), entries), nil
 }
 
-// devReads is what the page shows of how its reads were answered: in dev
-// mode only.
-func (a *App) devReads(seen []cacheRead) []cacheRead {
-	if !a.cfg.Dev {
-		return nil
+// viewRead is a page's view, with how its cached reads were answered in
+// dev mode.
+func (a *App) viewRead(r *http.Request, res *actions.Result, seen []cacheRead) view {
+	v := a.view(r, res)
+	if a.cfg.Dev {
+		v.reads = seen
 	}
-	return seen
+	return v
 }
